@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+// zhtag: Chinese development-zone news → clean, annotated XML and JSONL.
+// Module cut and the reasons for it: Documentation/Architecture.md.
+import PackageDescription
+
+let package = Package(
+  name: "zhtag",
+  products: [
+    .executable(name: "zhtag", targets: ["zhtag"]),
+    .library(name: "ZhtagPipeline", targets: ["ZhtagPipeline"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+  ],
+  targets: [
+    // MARK: C libraries (Debian packages, found through pkg-config)
+    .systemLibrary(
+      name: "CICU", pkgConfig: "icu-i18n",
+      providers: [.apt(["libicu-dev"])]),
+    .systemLibrary(
+      name: "CLibXML2", pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"])]),
+    // The ICU fence: ICU is called only from C behind an API with no ICU types, so no Swift
+    // module ever sees system-ICU headers next to Foundation's own ICU (DESIGN §5).
+    .target(name: "CZhtagICU", dependencies: ["CICU"]),
+
+    // MARK: The library: a core model, one module per stage, a pipeline that wires them
+    .target(name: "ZhtagCore"),
+    .target(name: "ZhtagDecode", dependencies: ["ZhtagCore", "CZhtagICU"]),
+    .target(name: "ZhtagClean", dependencies: ["ZhtagCore"]),
+    .target(name: "ZhtagSegment", dependencies: ["ZhtagCore"]),
+    .target(
+      name: "ZhtagRules",
+      dependencies: ["ZhtagCore", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "ZhtagTag", dependencies: ["ZhtagCore", "ZhtagRules"]),
+    .target(name: "ZhtagWrite", dependencies: ["ZhtagCore", "CLibXML2"]),
+    .target(
+      name: "ZhtagPipeline",
+      dependencies: [
+        "ZhtagCore", "ZhtagDecode", "ZhtagClean", "ZhtagSegment", "ZhtagRules", "ZhtagTag",
+        "ZhtagWrite", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    .executableTarget(
+      name: "zhtag",
+      dependencies: [
+        "ZhtagPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: Tests
+    .target(name: "ZhtagTestSupport", dependencies: ["ZhtagCore"], path: "Tests/ZhtagTestSupport"),
+    .testTarget(name: "ZhtagCoreTests", dependencies: ["ZhtagCore", "ZhtagTestSupport"]),
+    .testTarget(name: "ZhtagDecodeTests", dependencies: ["ZhtagDecode", "ZhtagTestSupport"]),
+    .testTarget(name: "ZhtagCleanTests", dependencies: ["ZhtagClean", "ZhtagPipeline", "ZhtagTestSupport"]),
+    .testTarget(name: "ZhtagSegmentTests", dependencies: ["ZhtagSegment", "ZhtagTestSupport"]),
+    .testTarget(name: "ZhtagRulesTests", dependencies: ["ZhtagRules", "ZhtagTag", "ZhtagTestSupport"]),
+    .testTarget(name: "ZhtagWriteTests", dependencies: ["ZhtagWrite", "ZhtagTestSupport"]),
+    .testTarget(
+      name: "ZhtagPipelineTests", dependencies: ["ZhtagPipeline", "ZhtagTestSupport"]),
+  ]
+)

@@ -1,0 +1,46 @@
+// A small C API over system ICU with no ICU types in it, so that Swift modules can use ICU
+// without seeing ICU's headers (they clash with Foundation's copy of ICU; DESIGN §5).
+#ifndef CZHTAG_ICU_H
+#define CZHTAG_ICU_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One candidate charset from ICU's detector.
+typedef struct {
+  char name[48];       ///< ICU's charset name, e.g. "GB18030", "Big5", "UTF-16LE".
+  char language[8];    ///< ISO language code ICU attaches to the guess, often empty.
+  int32_t confidence;  ///< 0–100.
+} zhtag_charset_guess;
+
+/// Runs ICU's charset detector; fills at most `capacity` guesses, best first.
+/// Returns the number filled, or -1 when ICU fails.
+int32_t zhtag_icu_detect(const uint8_t *bytes, int32_t length,
+                         zhtag_charset_guess *guesses, int32_t capacity);
+
+/// Result of a conversion to UTF-8.
+typedef struct {
+  uint8_t *utf8;              ///< malloc'd UTF-8 text (not NUL-terminated); free with zhtag_icu_conversion_free.
+  int32_t utf8_length;
+  int32_t substitutions;      ///< how many illegal or unmappable byte sequences became U+FFFD.
+  int32_t error_offsets[32];  ///< byte offsets of the first substitutions in the input.
+  int32_t error_offset_count;
+  char error[128];            ///< non-empty when the conversion could not run at all.
+} zhtag_conversion;
+
+/// Converts `bytes` in `charset` (an ICU converter name or alias) to UTF-8, substituting
+/// U+FFFD for bad sequences and recording where they were.
+zhtag_conversion *zhtag_icu_convert(const char *charset, const uint8_t *bytes, int32_t length);
+
+void zhtag_icu_conversion_free(zhtag_conversion *conversion);
+
+/// ICU's canonical name for a charset label, or 0 when ICU does not know it.
+int32_t zhtag_icu_canonical_name(const char *label, char *out, int32_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,44 @@
+// An article that could not be processed: it still gets its line in every output.
+
+/// The record of a failed article: enough to find the input again and the reason.
+public struct ArticleFailure: Error, Sendable {
+  public var id: String
+  public var path: String
+  /// Known when the bytes could be read.
+  public var sha256: String?
+  public var byteCount: Int?
+  public var error: Diagnostic
+  public var diagnostics: [Diagnostic]
+
+  public init(id: String, path: String, sha256: String?, byteCount: Int?, error: Diagnostic,
+              diagnostics: [Diagnostic] = []) {
+    self.id = id
+    self.path = path
+    self.sha256 = sha256
+    self.byteCount = byteCount
+    self.error = error
+    self.diagnostics = diagnostics
+  }
+}
+
+extension Document {
+  /// Re-derives the text-side range of every repair from the final source map (after clean
+  /// has cut text, earlier positions have moved).
+  public mutating func remapRepairs() {
+    let forward = sourceMap.inverted
+    for index in repairs.indices {
+      repairs[index].range = forward.sourceRange(repairs[index].sourceRange)
+    }
+  }
+
+  /// Index of the sentence that contains `range`, if one does.
+  public func sentenceIndex(containing range: TextRange) -> Int? {
+    var low = 0
+    var high = sentences.count
+    while low < high {
+      let mid = (low + high) / 2
+      if sentences[mid].range.end <= range.start { low = mid + 1 } else { high = mid }
+    }
+    return low < sentences.count && sentences[low].range.contains(range) ? low : nil
+  }
+}

@@ -1,0 +1,42 @@
+// Character classes shared by the stages (Han, digits, Chinese punctuation).
+
+extension Unicode.Scalar {
+  /// CJK unified ideographs (basic block, extensions A–H, compatibility ideographs) and 〇.
+  @inlinable public var isHan: Bool {
+    let v = value
+    if v >= 0x4E00 && v <= 0x9FFF { return true }
+    if v < 0x3400 { return v == 0x3007 }
+    return (v >= 0x3400 && v <= 0x4DBF) || (v >= 0xF900 && v <= 0xFAFF)
+      || (v >= 0x20000 && v <= 0x323AF)
+  }
+
+  @inlinable public var isASCIIDigit: Bool { value >= 0x30 && value <= 0x39 }
+
+  @inlinable public var isASCIILetter: Bool {
+    (value >= 0x41 && value <= 0x5A) || (value >= 0x61 && value <= 0x7A)
+  }
+
+  /// Space, tab, ideographic space, no-break space and the other Unicode spaces (not newlines).
+  @inlinable public var isHorizontalSpace: Bool {
+    switch value {
+    case 0x20, 0x09, 0xA0, 0x3000, 0x1680, 0x2000...0x200A, 0x202F, 0x205F: return true
+    default: return false
+    }
+  }
+}
+
+extension Array where Element == Unicode.Scalar {
+  /// The text of a range, as a String.
+  public func string(_ range: TextRange) -> String {
+    var result = String.UnicodeScalarView()
+    result.append(contentsOf: self[range.start..<range.end])
+    return String(result)
+  }
+
+  public var string: String { string(TextRange(0, count)) }
+}
+
+extension String {
+  /// The scalars of a string, as the array every stage works on.
+  public var scalars: [Unicode.Scalar] { Array(unicodeScalars) }
+}

@@ -1,0 +1,116 @@
+// Wires the stages: rules loaded and compiled once, then decode → clean → segment → tag.
+import Crypto
+import Foundation
+import ZhtagClean
+import ZhtagCore
+import ZhtagDecode
+import ZhtagRules
+import ZhtagSegment
+import ZhtagTag
+
+/// Options for a run.
+public struct PipelineOptions: Sendable {
+  /// The `rules/` directory.
+  public var rulesDirectory: String
+  /// Charset to use for every input instead of detection.
+  public var encoding: String?
+  /// Keep every tag candidate instead of settling conflicts (DESIGN §4 keep-all mode).
+  public var keepAllCandidates: Bool
+
+  public init(rulesDirectory: String = "rules", encoding: String? = nil, keepAllCandidates: Bool = false) {
+    self.rulesDirectory = rulesDirectory
+    self.encoding = encoding
+    self.keepAllCandidates = keepAllCandidates
+  }
+}
+
+/// The rules could not be loaded: every problem found, for printing as `file:line:col`.
+public struct RulesError: Error, Sendable {
+  public var diagnostics: [Diagnostic]
+}
+
+/// The compiled pipeline. Build once per run (this loads and compiles `rules/`), then call
+/// `process` for each article; it is immutable and safe to share between threads.
+public struct Pipeline: Sendable {
+  public let ruleSet: RuleSet
+  public let decoder: Decoder
+  public let cleaner: Cleaner
+  public let segmenter: Segmenter
+  public let tagger: Tagger
+
+  public init(options: PipelineOptions = PipelineOptions()) throws(RulesError) {
+    let encoding = options.encoding
+    let loader = RuleLoader(directory: options.rulesDirectory) { tables in
+      guard let decoder = try? Self.makeDecoder(tables, encoding: encoding) else { return { $0 } }
+      return { decoder.normalised($0) }
+    }
+    let result = loader.load()
+    guard var ruleSet = result.ruleSet else { throw RulesError(diagnostics: result.diagnostics) }
+    do {
+      decoder = try Self.makeDecoder(ruleSet.decodeTables, encoding: encoding)
+    } catch {
+      throw RulesError(diagnostics: [error])
+    }
+    if options.keepAllCandidates { ruleSet.ruleBook.conflicts = .keepAll }
+    self.ruleSet = ruleSet
+    cleaner = Cleaner(
+      rules: CleanRules(lineRules: ruleSet.lineRules, metaLabels: ruleSet.metaLabels,
+                        siteFurniture: ruleSet.siteFurniture))
+    segmenter = Segmenter(marks: SentenceMarks(ruleSet.segmentMarks))
+    tagger = Tagger(ruleBook: ruleSet.ruleBook)
+  }
+
+  static func makeDecoder(_ tables: [String: Lexicon], encoding: String?) throws(Diagnostic) -> Decoder {
+    let empty = Lexicon(name: "", file: "", entries: [])
+    let converter = ChineseConverter(
+      characters: tables["t2s-characters"] ?? empty, phrases: tables["t2s-phrases"] ?? empty,
+      overrides: tables["t2s-overrides"] ?? empty, protected: tables["protected"] ?? empty)
+    let punctuation = try PunctuationTable(tables["punctuation"] ?? empty)
+    return Decoder(tables: DecodeTables(converter: converter, punctuation: punctuation),
+                   encoding: encoding)
+  }
+
+  /// Runs every stage on the bytes of one article.
+  public func process(_ bytes: [UInt8], id: String, path: String) -> Result<Document, ArticleFailure> {
+    let sha = Self.sha256(bytes)
+    var source = SourceInfo(path: path, sha256: sha, byteCount: bytes.count)
+    source.kind = Self.looksLikeHTML(bytes) ? .html : .text
+    var document: Document
+    do {
+      document = try decoder.decode(bytes, id: id, source: source)
+    } catch {
+      return .failure(ArticleFailure(id: id, path: path, sha256: sha, byteCount: bytes.count, error: error))
+    }
+    cleaner.clean(&document)
+    document.remapRepairs()
+    segmenter.segment(&document)
+    document.entities = tagger.tag(document.text).annotations
+    return .success(document)
+  }
+
+  /// Runs every stage on a text that is already decoded (for `explain` and tests).
+  public func process(text: String, id: String = "text") -> Document {
+    switch process(Array(text.utf8), id: id, path: id) {
+    case .success(let document): return document
+    case .failure(let failure):
+      var document = Document(
+        id: id, source: SourceInfo(path: id, sha256: "", byteCount: 0), sourceText: text.scalars)
+      document.diagnostics.append(failure.error)
+      return document
+    }
+  }
+
+  static func sha256(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { byte in
+      let hex = Array("0123456789abcdef")
+      return String([hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+    }.joined()
+  }
+
+  /// HTML input is recognised by its opening; the HTML cleaner comes with the clean issue,
+  /// until then HTML is cleaned as text.
+  static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
+    let head = String(decoding: bytes.prefix(512), as: UTF8.self).lowercased()
+    return head.contains("<!doctype html") || head.contains("<html")
+  }
+}

@@ -1,0 +1,251 @@
+// Loads rules/: pipeline.yaml, lexicons, tag rules, clean rules and tables; reports every
+// problem at once as `file:line:col: error: …`.
+import Crypto
+import Foundation
+import Yams
+import ZhtagCore
+
+/// The result of loading `rules/`: the rule set when there were no errors, and every
+/// diagnostic found.
+public struct RuleLoadResult: Sendable {
+  public var ruleSet: RuleSet?
+  public var diagnostics: [Diagnostic]
+  public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+}
+
+/// Reads a rules directory. Paths in diagnostics are shown relative to the directory's
+/// parent, as the user typed it (`rules/entity/zone.yaml`).
+public struct RuleLoader {
+  public var directory: String
+  /// Makes, from the decode tables, the function applied to lexicon entries, line patterns
+  /// and inline words so that they match normalised text (width, script). The pipeline passes
+  /// the decode stage's normaliser; lists are never kept in several variant copies.
+  public typealias NormaliserFactory = @Sendable ([String: Lexicon]) -> @Sendable (String) -> String
+  public var makeNormaliser: NormaliserFactory
+
+  public init(directory: String, makeNormaliser: @escaping NormaliserFactory = { _ in { $0 } }) {
+    self.directory = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    self.makeNormaliser = makeNormaliser
+  }
+
+  private final class State {
+    var diagnostics: [Diagnostic] = []
+    var hashedFiles: [(String, Data)] = []
+    var normalise: @Sendable (String) -> String = { $0 }
+  }
+
+  public func load() -> RuleLoadResult {
+    let state = State()
+    let pipelinePath = directory + "/pipeline.yaml"
+    guard let (pipelineReader, root) = readYAML(pipelinePath, state) else {
+      return RuleLoadResult(ruleSet: nil, diagnostics: state.diagnostics)
+    }
+    var config: [String: Node] = [:]
+    for pair in pipelineReader.mapping(root, "pipeline.yaml", known: ["decode", "clean", "segment", "tag"]) ?? [] {
+      config[pair.key] = pair.value
+    }
+    func section(_ name: String, known: [String]) -> [String: Node] {
+      guard let node = config[name] else {
+        pipelineReader.error(RuleMessages.missingKey(name, in: "pipeline.yaml"), line: 1, column: 1)
+        return [:]
+      }
+      var result: [String: Node] = [:]
+      for pair in pipelineReader.mapping(node, "'\(name)'", known: known) ?? [] {
+        result[pair.key] = pair.value
+      }
+      for key in known where result[key] == nil && !["conflicts", "doc"].contains(key) {
+        pipelineReader.error(RuleMessages.missingKey(key, in: "'\(name)'"), at: node)
+      }
+      return result
+    }
+    func lexicon(_ node: Node?, _ what: String, normalised: Bool = false) -> Lexicon {
+      guard let node, let relative = pipelineReader.text(node, what) else {
+        return Lexicon(name: what, file: what, entries: [])
+      }
+      return readLexicon(relative, named: node, reader: pipelineReader, normalised: normalised, state)
+    }
+
+    // decode
+    let decodeKeys = ["punctuation", "t2s-characters", "t2s-phrases", "t2s-overrides", "protected"]
+    let decodeConfig = section("decode", known: decodeKeys)
+    var decodeTables: [String: Lexicon] = [:]
+    for key in decodeKeys { decodeTables[key] = lexicon(decodeConfig[key], key) }
+    if !state.diagnostics.contains(where: { $0.severity == .error }) {
+      state.normalise = makeNormaliser(decodeTables)
+    }
+
+    // clean
+    let cleanConfig = section("clean", known: ["rules", "meta-labels", "site-furniture"])
+    var lineRules: [LineRule] = []
+    var ids: [String: String] = [:]
+    if let files = cleanConfig["rules"] {
+      for node in pipelineReader.list(files, "'clean.rules'") ?? [] {
+        guard let relative = pipelineReader.text(node, "a clean rule file") else { continue }
+        lineRules += readLineRules(relative, named: node, pipeline: pipelineReader, ids: &ids, state)
+      }
+    }
+    let metaLabels = lexicon(cleanConfig["meta-labels"], "meta-labels", normalised: true)
+    let furniture = lexicon(cleanConfig["site-furniture"], "site-furniture", normalised: true)
+
+    // segment
+    let segmentConfig = section("segment", known: ["marks"])
+    let segmentMarks = lexicon(segmentConfig["marks"], "marks")
+
+    // tag
+    let tagConfig = section("tag", known: ["conflicts", "lexicons", "phases"])
+    var conflicts = ConflictMode.best
+    if let node = tagConfig["conflicts"], let text = pipelineReader.text(node, "'conflicts'") {
+      if let mode = ConflictMode(rawValue: text) { conflicts = mode } else {
+        pipelineReader.error(RuleMessages.badConflictMode(text), at: node)
+      }
+    }
+    var lexicons: [String: Lexicon] = [:]
+    if let node = tagConfig["lexicons"], let folder = pipelineReader.text(node, "'lexicons'") {
+      let url = URL(fileURLWithPath: directory + "/" + folder)
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+      if names.isEmpty { pipelineReader.error(RuleMessages.missingFile(folder), at: node) }
+      for name in names.sorted() where name.hasSuffix(".txt") || name.hasSuffix(".tsv") {
+        let relative = (folder.hasSuffix("/") ? folder : folder + "/") + name
+        let loaded = readLexicon(relative, named: node, reader: pipelineReader, normalised: true, state)
+        lexicons[loaded.name] = loaded
+      }
+    }
+    var phases: [Phase] = []
+    if let node = tagConfig["phases"] {
+      for phaseNode in pipelineReader.list(node, "'phases'") ?? [] {
+        var name: String?
+        var files: [String] = []
+        var fileNodes: [Node] = []
+        for pair in pipelineReader.mapping(phaseNode, "a phase", known: ["name", "files"]) ?? [] {
+          if pair.key == "name" { name = pipelineReader.text(pair.value, "'name'") }
+          if pair.key == "files", let items = pipelineReader.list(pair.value, "'files'") {
+            fileNodes = items
+            files = items.compactMap { pipelineReader.text($0, "a rule file") }
+          }
+        }
+        guard let name else {
+          pipelineReader.error(RuleMessages.missingKey("name", in: "a phase"), at: phaseNode)
+          continue
+        }
+        if phases.contains(where: { $0.name == name }) {
+          pipelineReader.error(RuleMessages.unknownPhase(name), at: phaseNode)
+        }
+        var rules: [TagRule] = []
+        for (file, fileNode) in zip(files, fileNodes) {
+          rules += readTagRules(file, named: fileNode, pipeline: pipelineReader, phase: name,
+                                lexicons: lexicons, ids: &ids, state)
+        }
+        phases.append(Phase(name: name, rules: rules))
+      }
+    }
+    state.diagnostics = pipelineReader.diagnostics + state.diagnostics
+
+    var hasher = SHA256()
+    for (path, data) in state.hashedFiles.sorted(by: { $0.0 < $1.0 }) {
+      hasher.update(data: Data(path.utf8))
+      hasher.update(data: data)
+    }
+    let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    let errors = state.diagnostics.filter { $0.severity == .error }
+    let ruleSet = RuleSet(
+      directory: directory,
+      ruleBook: RuleBook(phases: phases, lexicons: lexicons, conflicts: conflicts),
+      decodeTables: decodeTables, lineRules: lineRules, metaLabels: metaLabels,
+      siteFurniture: furniture, segmentMarks: segmentMarks, hash: hash,
+      warnings: state.diagnostics.filter { $0.severity != .error })
+    return RuleLoadResult(ruleSet: errors.isEmpty ? ruleSet : nil, diagnostics: state.diagnostics)
+  }
+
+  // MARK: - Files
+
+  /// `rules/x/y.yaml` as the user sees it.
+  private func display(_ relative: String) -> String { directory + "/" + relative }
+
+  private func readText(_ path: String, _ state: State) -> String? {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      state.diagnostics.append(
+        Diagnostic(.error, "rules.unreadable", RuleMessages.unreadable(path, "no such file"),
+                   at: SourceLocation(file: path)))
+      return nil
+    }
+    state.hashedFiles.append((path, data))
+    guard let text = String(data: data, encoding: .utf8) else {
+      state.diagnostics.append(
+        Diagnostic(.error, "rules.unreadable", RuleMessages.unreadable(path, "not UTF-8"),
+                   at: SourceLocation(file: path)))
+      return nil
+    }
+    return text
+  }
+
+  private func readYAML(_ path: String, _ state: State) -> (RuleFileReader, Node)? {
+    guard let text = readText(path, state) else { return nil }
+    let reader = RuleFileReader(path: path, text: text)
+    guard let root = reader.compose(text) else {
+      state.diagnostics += reader.diagnostics
+      return nil
+    }
+    return (reader, root)
+  }
+
+  private func readLexicon(_ relative: String, named node: Node, reader: RuleFileReader,
+                           normalised: Bool, _ state: State) -> Lexicon
+  {
+    let path = display(relative)
+    guard FileManager.default.fileExists(atPath: path) else {
+      reader.error(RuleMessages.missingFile(relative), at: node)
+      return Lexicon(name: relative, file: path, entries: [])
+    }
+    guard let text = readText(path, state) else { return Lexicon(name: relative, file: path, entries: []) }
+    let lexiconReader = RuleFileReader(path: path, text: text)
+    let lexicon = LexiconLoader.parse(text, path: path, normalise: normalised ? state.normalise : { $0 },
+                                      into: lexiconReader)
+    state.diagnostics += lexiconReader.diagnostics
+    return lexicon
+  }
+
+  private func readLineRules(_ relative: String, named node: Node, pipeline: RuleFileReader,
+                             ids: inout [String: String], _ state: State) -> [LineRule]
+  {
+    let path = display(relative)
+    guard FileManager.default.fileExists(atPath: path) else {
+      pipeline.error(RuleMessages.missingFile(relative), at: node)
+      return []
+    }
+    guard let (reader, root) = readYAML(path, state) else { return [] }
+    defer { state.diagnostics += reader.diagnostics }
+    var rules: [LineRule] = []
+    for pair in reader.mapping(root, relative, known: ["doc", "rules"]) ?? [] where pair.key == "rules" {
+      for ruleNode in reader.list(pair.value, "'rules'") ?? [] {
+        if let rule = LineRuleReader.read(ruleNode, reader: reader, normalise: state.normalise, ids: &ids) {
+          rules.append(rule)
+        }
+      }
+    }
+    return rules
+  }
+
+  private func readTagRules(_ relative: String, named node: Node, pipeline: RuleFileReader,
+                            phase: String, lexicons: [String: Lexicon],
+                            ids: inout [String: String], _ state: State) -> [TagRule]
+  {
+    let path = display(relative)
+    guard FileManager.default.fileExists(atPath: path) else {
+      pipeline.error(RuleMessages.missingFile(relative), at: node)
+      return []
+    }
+    guard let (reader, root) = readYAML(path, state) else { return [] }
+    defer { state.diagnostics += reader.diagnostics }
+    var rules: [TagRule] = []
+    for pair in reader.mapping(root, relative, known: ["doc", "rules"]) ?? [] where pair.key == "rules" {
+      for ruleNode in reader.list(pair.value, "'rules'") ?? [] {
+        if let rule = TagRuleReader.read(ruleNode, reader: reader, lexicons: lexicons,
+                                         normalise: state.normalise, ids: &ids)
+        {
+          rules.append(rule)
+        }
+      }
+    }
+    return rules
+  }
+}
