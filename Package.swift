@@ -51,7 +51,7 @@ let package = Package(
     // MARK: Tests
     .target(name: "ZhtagTestSupport", dependencies: ["ZhtagCore"], path: "Tests/ZhtagTestSupport"),
     .testTarget(name: "ZhtagCoreTests", dependencies: ["ZhtagCore", "ZhtagTestSupport"]),
-    .testTarget(name: "ZhtagDecodeTests", dependencies: ["ZhtagDecode", "ZhtagTestSupport"]),
+    .testTarget(name: "ZhtagDecodeTests", dependencies: ["ZhtagDecode", "ZhtagPipeline", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagCleanTests", dependencies: ["ZhtagClean", "ZhtagPipeline", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagSegmentTests", dependencies: ["ZhtagSegment", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagRulesTests", dependencies: ["ZhtagRules", "ZhtagTag", "ZhtagTestSupport"]),

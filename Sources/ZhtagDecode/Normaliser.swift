@@ -62,6 +62,8 @@ public struct Normaliser: Sendable {
     var kinds: [(TextRange, String)] = []
     var index = 0
     let count = text.count
+    // Brackets convert as a pair: the decision for "(" is remembered for its ")".
+    var closingDecision: [Int: Bool] = [:]
     @inline(__always) func record(_ range: TextRange, _ replacement: [Unicode.Scalar], _ kind: String) {
       rewriter.replace(range, with: replacement)
       kinds.append((range, kind))
@@ -81,8 +83,20 @@ public struct Normaliser: Sendable {
           index += 1
           continue
         }
-        if let rule = punctuation.rules[scalar], applies(rule, at: index, in: text) {
-          record(TextRange(index, index + 1), rule.replacement, RepairKind.punctuation)
+        if let rule = punctuation.rules[scalar] {
+          var convert: Bool
+          if let decided = closingDecision.removeValue(forKey: index) {
+            convert = decided
+          } else {
+            convert = applies(rule, at: index, in: text)
+            if scalar == "(", let close = matchingClose(from: index, in: text) {
+              if let closeRule = punctuation.rules[text[close]] {
+                convert = convert || applies(closeRule, at: close, in: text)
+              }
+              closingDecision[close] = convert
+            }
+          }
+          if convert { record(TextRange(index, index + 1), rule.replacement, RepairKind.punctuation) }
         }
         index += 1
         continue
@@ -110,6 +124,20 @@ public struct Normaliser: Sendable {
     }
     let (output, map) = rewriter.finish()
     return (output, map, kinds)
+  }
+
+  /// The ")" closing the "(" at `open` on the same line, within 64 characters.
+  private func matchingClose(from open: Int, in text: [Unicode.Scalar]) -> Int? {
+    var index = open + 1
+    let limit = min(text.count, open + 64)
+    while index < limit {
+      switch text[index] {
+      case ")": return index
+      case "(", "\n": return nil
+      default: index += 1
+      }
+    }
+    return nil
   }
 
   /// `beside-han`: the nearest non-space neighbour on either side is Han or CJK punctuation.

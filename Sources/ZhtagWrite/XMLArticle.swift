@@ -118,7 +118,7 @@ public enum XMLArticle {
       xml.attribute("id", "q\(index + 1)")
       span(quota.range)
       rule(quota.rule)
-      for name in quota.fields.keys.sorted() { xml.attribute(name, quota.fields[name]) }
+      for name in quota.fields.keys.sorted() { xml.attribute("a-" + name, quota.fields[name]) }
       xml.text(text.string(quota.range))
       xml.end()
     }
