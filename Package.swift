@@ -53,7 +53,7 @@ let package = Package(
     .testTarget(name: "ZhtagCoreTests", dependencies: ["ZhtagCore", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagDecodeTests", dependencies: ["ZhtagDecode", "ZhtagPipeline", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagCleanTests", dependencies: ["ZhtagClean", "ZhtagPipeline", "ZhtagTestSupport"]),
-    .testTarget(name: "ZhtagSegmentTests", dependencies: ["ZhtagSegment", "ZhtagTestSupport"]),
+    .testTarget(name: "ZhtagSegmentTests", dependencies: ["ZhtagSegment", "ZhtagPipeline", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagRulesTests", dependencies: ["ZhtagRules", "ZhtagTag", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagWriteTests", dependencies: ["ZhtagWrite", "ZhtagTestSupport"]),
     .testTarget(

@@ -164,14 +164,14 @@ public struct RuleLoader {
   private func readText(_ path: String, _ state: State) -> String? {
     guard let data = FileManager.default.contents(atPath: path) else {
       state.diagnostics.append(
-        Diagnostic(.error, "rules.unreadable", RuleMessages.unreadable(path, "no such file"),
+        Diagnostic(.error, "rules.unreadable", RuleMessages.unreadable("no such file"),
                    at: SourceLocation(file: path)))
       return nil
     }
     state.hashedFiles.append((path, data))
     guard let text = String(data: data, encoding: .utf8) else {
       state.diagnostics.append(
-        Diagnostic(.error, "rules.unreadable", RuleMessages.unreadable(path, "not UTF-8"),
+        Diagnostic(.error, "rules.unreadable", RuleMessages.unreadable("not UTF-8"),
                    at: SourceLocation(file: path)))
       return nil
     }

@@ -2,7 +2,7 @@
 import ZhtagCore
 
 enum RuleMessages {
-  static func unreadable(_ file: String, _ reason: String) -> String { "cannot read \(file): \(reason)" }
+  static func unreadable(_ reason: String) -> String { "cannot read this file: \(reason)" }
   static func yamlSyntax(_ problem: String) -> String { "YAML syntax: \(problem)" }
   static func expectedMapping(_ what: String) -> String { "\(what) must be a mapping (key: value)" }
   static func expectedList(_ what: String) -> String { "\(what) must be a list" }

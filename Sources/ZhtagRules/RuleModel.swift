@@ -59,12 +59,30 @@ public struct TagRule: Hashable, Sendable {
   public var attributeOrder: [String]
   public var examples: [RuleExample]
   public var rejects: [RuleExample]
+
+  public init(reference: RuleReference, label: String, priority: Int, matcher: RuleMatcher,
+              attributes: [String: AttributeValue], attributeOrder: [String],
+              examples: [RuleExample], rejects: [RuleExample]) {
+    self.reference = reference
+    self.label = label
+    self.priority = priority
+    self.matcher = matcher
+    self.attributes = attributes
+    self.attributeOrder = attributeOrder
+    self.examples = examples
+    self.rejects = rejects
+  }
 }
 
 /// An ordered step of tagging; later phases see what earlier ones produced.
 public struct Phase: Hashable, Sendable {
   public var name: String
   public var rules: [TagRule]
+
+  public init(name: String, rules: [TagRule]) {
+    self.name = name
+    self.rules = rules
+  }
 }
 
 /// How overlapping candidates are settled (the policy is in rules/README.md).

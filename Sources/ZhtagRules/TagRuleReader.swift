@@ -112,6 +112,8 @@ enum ExampleReader {
     var attributes: [String: String] = [:]
     switch node {
     case .scalar(let scalar): raw = scalar.string
+    case .mapping(let mapping) where mapping["text"] == nil:
+      reader.error(RuleMessages.textReadAsMapping("an example"), at: node)
     case .mapping:
       for pair in reader.mapping(node, "an example", known: ["text", "attributes"]) ?? [] {
         if pair.key == "text" { raw = reader.text(pair.value, "'text'") }

@@ -83,9 +83,11 @@ public struct Segmenter: Sendable {
       } else if marks.ends.contains(scalar) {
         var end = index + 1
         while end < block.end, marks.ends.contains(text[end]) { end += 1 }
+        // Closing marks after the end stay with this sentence, even when their opening
+        // mark was in an earlier block.
         var closed = depth
-        while end < block.end, marks.closers[text[end]] != nil, closed > 0 {
-          closed -= 1
+        while end < block.end, marks.closers[text[end]] != nil {
+          closed = max(0, closed - 1)
           end += 1
         }
         if closed == 0 {
