@@ -48,6 +48,9 @@ let package = Package(
         "ZhtagPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // Throughput per stage over a corpus (scripts/bench.sh); not part of the library.
+    .executableTarget(name: "zhtag-bench", dependencies: ["ZhtagPipeline", "ZhtagWrite", "ZhtagCore"]),
+
     // MARK: Tests
     .target(name: "ZhtagTestSupport", dependencies: ["ZhtagCore"], path: "Tests/ZhtagTestSupport"),
     .testTarget(name: "ZhtagCoreTests", dependencies: ["ZhtagCore", "ZhtagTestSupport"]),

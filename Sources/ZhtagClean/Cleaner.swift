@@ -30,7 +30,8 @@ public struct Cleaner: Sendable {
   /// who want to check the decisions in context.
   public var keepBoilerplate: Bool
   private let metadata: MetadataReader
-  private let furniture: Set<String>
+  private let furniture: Set<[Unicode.Scalar]>
+  private let compiled: [CompiledLineRule]
 
   /// Lines longer than this are never a title.
   static let titleMaxLength = 60
@@ -39,13 +40,19 @@ public struct Cleaner: Sendable {
     self.rules = rules
     self.keepBoilerplate = keepBoilerplate
     self.metadata = MetadataReader(rules.metaLabels)
-    self.furniture = Set(rules.siteFurniture.entries.map(\.key))
+    self.furniture = Set(rules.siteFurniture.entries.map { Array($0.key.unicodeScalars) })
+    self.compiled = rules.lineRules.map(CompiledLineRule.init)
   }
 
   /// The decision for one trimmed line, ignoring its position in the page.
   public func classify(_ line: Substring) -> LineDecision {
+    classify(Array(line.unicodeScalars)[...])
+  }
+
+  func classify(_ line: ArraySlice<Unicode.Scalar>) -> LineDecision {
     if line.isEmpty { return LineDecision(verdict: .empty) }
-    for rule in rules.lineRules where rule.matches(line) {
+    for compiledRule in compiled where compiledRule.matches(line) {
+      let rule = compiledRule.rule
       let verdict: LineDecision.Verdict
       switch rule.action {
       case .drop: verdict = .drop
@@ -54,7 +61,7 @@ public struct Cleaner: Sendable {
       }
       return LineDecision(verdict: verdict, rule: rule.reference, reason: rule.reason)
     }
-    if furniture.contains(String(line)) {
+    if furniture.contains(Array(line)) {
       return LineDecision(verdict: .drop, rule: nil, reason: "site-furniture")
     }
     return LineDecision(verdict: .keep)
@@ -66,7 +73,7 @@ public struct Cleaner: Sendable {
     let lines = Self.lines(text)
     var decisions = lines.map { line -> LineDecision in
       let trimmed = Self.trim(line, in: text)
-      return classify(Substring(text.string(trimmed)))
+      return classify(text[trimmed.start..<trimmed.end])
     }
     // A footer marker in the last two thirds of the page takes every later line with it,
     // except metadata lines, which are still lifted.

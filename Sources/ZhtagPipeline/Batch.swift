@@ -98,7 +98,17 @@ public struct Batch {
       throw OutputError(path: outputDirectory, reason: error.localizedDescription)
     }
     var report = BatchReport()
-    var jsonl: [UInt8] = []
+    // JSONL goes to a temporary file as articles finish, and is renamed at the end.
+    let jsonlPath = outputDirectory + "/annotations.jsonl"
+    let jsonlPartial = outputDirectory + "/.annotations.jsonl.partial"
+    guard FileManager.default.createFile(atPath: jsonlPartial, contents: nil),
+      let jsonl = FileHandle(forWritingAtPath: jsonlPartial)
+    else { throw OutputError(path: jsonlPartial, reason: "cannot create file") }
+    func append(_ bytes: [UInt8]) throws(OutputError) {
+      do { try jsonl.write(contentsOf: bytes) } catch {
+        throw OutputError(path: jsonlPartial, reason: error.localizedDescription)
+      }
+    }
     for input in inputs {
       let outcome: Result<Document, ArticleFailure>
       switch Self.read(input) {
@@ -108,16 +118,22 @@ public struct Batch {
       switch outcome {
       case .success(let document):
         report.succeeded += 1
-        jsonl += JSONLRecord.encode(document)
+        try append(JSONLRecord.encode(document))
         if writeXML { try write(XMLArticle.encode(document), to: input.id + ".xml") }
       case .failure(let failure):
         report.failures.append(failure)
         onFailure(failure)
-        jsonl += JSONLRecord.encode(failure)
+        try append(JSONLRecord.encode(failure))
         if writeXML { try write(XMLArticle.encode(failure), to: input.id + ".xml") }
       }
     }
-    try write(jsonl, to: "annotations.jsonl")
+    do {
+      try jsonl.close()
+      if FileManager.default.fileExists(atPath: jsonlPath) { try FileManager.default.removeItem(atPath: jsonlPath) }
+      try FileManager.default.moveItem(atPath: jsonlPartial, toPath: jsonlPath)
+    } catch {
+      throw OutputError(path: jsonlPath, reason: error.localizedDescription)
+    }
     return report
   }
 
