@@ -58,6 +58,7 @@ let package = Package(
     .testTarget(name: "ZhtagCleanTests", dependencies: ["ZhtagClean", "ZhtagPipeline", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagSegmentTests", dependencies: ["ZhtagSegment", "ZhtagPipeline", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagRulesTests", dependencies: ["ZhtagRules", "ZhtagTag", "ZhtagTestSupport"]),
+    .testTarget(name: "ZhtagTagTests", dependencies: ["ZhtagRules", "ZhtagTag", "ZhtagPipeline", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagWriteTests", dependencies: ["ZhtagWrite", "ZhtagTestSupport"]),
     .testTarget(
       name: "ZhtagPipelineTests", dependencies: ["ZhtagPipeline", "ZhtagTestSupport"]),

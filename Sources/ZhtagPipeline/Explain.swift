@@ -3,9 +3,12 @@ import ZhtagCore
 import ZhtagTag
 
 extension Pipeline {
-  /// A readable report of how the rules read `text` (already-decoded text, repaired first).
+  /// A readable report of how the rules read `text`: repaired and normalised as decode does,
+  /// but not cleaned (a metadata line is explained, not removed).
   public func explain(_ text: String) -> String {
-    let document = process(text: text, id: "explain")
+    var document = Document(id: "explain", source: SourceInfo(path: "explain", sha256: "", byteCount: 0),
+                            sourceText: text.scalars)
+    decoder.repair(&document)
     var lines: [String] = []
     lines.append("text: \(document.text.string)")
     if !document.repairs.isEmpty {
@@ -21,6 +24,9 @@ extension Pipeline {
       }
       let surface = document.text.string(annotation.range)
       var line = "  [\(index + 1)] \(annotation.label) ⟦\(surface)⟧ \(annotation.range) by \(annotation.rule.id) (\(annotation.rule.place))"
+      if !annotation.attributes.isEmpty {
+        line += " {" + annotation.attributes.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}"
+      }
       if let entry = candidate.entry { line += " entry \(entry)" }
       switch candidate.outcome {
       case .won: line += " — won"

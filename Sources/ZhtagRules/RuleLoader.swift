@@ -34,6 +34,9 @@ public struct RuleLoader {
     var normalise: @Sendable (String) -> String = { $0 }
   }
 
+  /// Keys of pipeline.yaml sections that may be left out.
+  static let optionalKeys: Set<String> = ["conflicts", "doc", "classes", "macros"]
+
   public func load() -> RuleLoadResult {
     let state = State()
     let pipelinePath = directory + "/pipeline.yaml"
@@ -53,7 +56,7 @@ public struct RuleLoader {
       for pair in pipelineReader.mapping(node, "'\(name)'", known: known) ?? [] {
         result[pair.key] = pair.value
       }
-      for key in known where result[key] == nil && !["conflicts", "doc"].contains(key) {
+      for key in known where result[key] == nil && !Self.optionalKeys.contains(key) {
         pipelineReader.error(RuleMessages.missingKey(key, in: "'\(name)'"), at: node)
       }
       return result
@@ -92,7 +95,7 @@ public struct RuleLoader {
     let segmentMarks = lexicon(segmentConfig["marks"], "marks")
 
     // tag
-    let tagConfig = section("tag", known: ["conflicts", "lexicons", "phases"])
+    let tagConfig = section("tag", known: ["conflicts", "lexicons", "phases", "classes", "macros"])
     var conflicts = ConflictMode.best
     if let node = tagConfig["conflicts"], let text = pipelineReader.text(node, "'conflicts'") {
       if let mode = ConflictMode(rawValue: text) { conflicts = mode } else {
@@ -110,34 +113,96 @@ public struct RuleLoader {
         lexicons[loaded.name] = loaded
       }
     }
-    var phases: [Phase] = []
+    var classes: [String: CharacterClassDefinition] = [:]
+    if let node = tagConfig["classes"] {
+      let table = lexicon(node, "classes")
+      for entry in table.entries {
+        classes[entry.key] = CharacterClassDefinition(
+          name: entry.key, scalars: Set((entry.fields.first ?? "").unicodeScalars.filter { $0 != " " }))
+      }
+    }
+
+    // Read every rule file first: macros may be used in any file, whichever phase defines them.
+    struct RuleFile { var phase: Int; var reader: RuleFileReader; var root: Node }
+    var phaseNames: [String] = []
+    var files: [RuleFile] = []
+    var macroFiles: [(RuleFileReader, Node)] = []
+    if let node = tagConfig["macros"] {
+      for fileNode in pipelineReader.list(node, "'macros'") ?? [] {
+        guard let relative = pipelineReader.text(fileNode, "a macro file") else { continue }
+        guard FileManager.default.fileExists(atPath: display(relative)) else {
+          pipelineReader.error(RuleMessages.missingFile(relative), at: fileNode)
+          continue
+        }
+        if let (reader, root) = readYAML(display(relative), state) { macroFiles.append((reader, root)) }
+      }
+    }
     if let node = tagConfig["phases"] {
       for phaseNode in pipelineReader.list(node, "'phases'") ?? [] {
         var name: String?
-        var files: [String] = []
         var fileNodes: [Node] = []
         for pair in pipelineReader.mapping(phaseNode, "a phase", known: ["name", "files"]) ?? [] {
           if pair.key == "name" { name = pipelineReader.text(pair.value, "'name'") }
-          if pair.key == "files", let items = pipelineReader.list(pair.value, "'files'") {
-            fileNodes = items
-            files = items.compactMap { pipelineReader.text($0, "a rule file") }
-          }
+          if pair.key == "files" { fileNodes = pipelineReader.list(pair.value, "'files'") ?? [] }
         }
         guard let name else {
           pipelineReader.error(RuleMessages.missingKey("name", in: "a phase"), at: phaseNode)
           continue
         }
-        if phases.contains(where: { $0.name == name }) {
-          pipelineReader.error(RuleMessages.unknownPhase(name), at: phaseNode)
+        if phaseNames.contains(name) { pipelineReader.error(RuleMessages.unknownPhase(name), at: phaseNode) }
+        phaseNames.append(name)
+        for fileNode in fileNodes {
+          guard let relative = pipelineReader.text(fileNode, "a rule file") else { continue }
+          guard FileManager.default.fileExists(atPath: display(relative)) else {
+            pipelineReader.error(RuleMessages.missingFile(relative), at: fileNode)
+            continue
+          }
+          if let (reader, root) = readYAML(display(relative), state) {
+            files.append(RuleFile(phase: phaseNames.count - 1, reader: reader, root: root))
+          }
         }
-        var rules: [TagRule] = []
-        for (file, fileNode) in zip(files, fileNodes) {
-          rules += readTagRules(file, named: fileNode, pipeline: pipelineReader, phase: name,
-                                lexicons: lexicons, ids: &ids, state)
-        }
-        phases.append(Phase(name: name, rules: rules))
       }
     }
+    var macros: [String: PatternNode] = [:]
+    var macroPlaces: [String: String] = [:]
+    for (reader, root) in macroFiles + files.map({ ($0.reader, $0.root) }) {
+      guard case .mapping(let mapping) = root, let node = mapping["macros"] else { continue }
+      guard case .mapping(let definitions) = node else {
+        reader.error(RuleMessages.expectedMapping("'macros'"), at: node)
+        continue
+      }
+      for (keyNode, valueNode) in definitions {
+        guard let name = keyNode.string else { continue }
+        if let first = macroPlaces[name] {
+          reader.error(RuleMessages.duplicateMacro(name, first: first), at: keyNode)
+          continue
+        }
+        macroPlaces[name] = "\(reader.path):\(keyNode.mark?.line ?? 0)"
+        if let pattern = PatternReader.parse(valueNode, reader: reader) { macros[name] = pattern }
+      }
+    }
+    var phases = phaseNames.map { Phase(name: $0, rules: []) }
+    var earlierLabels: Set<String> = []
+    for index in phases.indices {
+      let context = TagRuleContext(lexicons: lexicons, classes: classes, macros: macros,
+                                   earlierLabels: earlierLabels, normalise: state.normalise)
+      for file in files where file.phase == index {
+        let reader = file.reader
+        for pair in reader.mapping(file.root, reader.path, known: ["doc", "rules", "macros"]) ?? []
+        where pair.key == "rules" {
+          for ruleNode in reader.list(pair.value, "'rules'") ?? [] {
+            if let rule = TagRuleReader.read(ruleNode, reader: reader, context: context, ids: &ids) {
+              phases[index].rules.append(rule)
+            }
+          }
+        }
+      }
+      earlierLabels.formUnion(phases[index].rules.map(\.label))
+    }
+    for (reader, root) in macroFiles {
+      _ = reader.mapping(root, reader.path, known: ["doc", "macros"])
+    }
+    state.diagnostics += (macroFiles.map(\.0) + files.map(\.reader)).flatMap(\.diagnostics)
     state.diagnostics = pipelineReader.diagnostics + state.diagnostics
 
     var hasher = SHA256()
@@ -149,7 +214,7 @@ public struct RuleLoader {
     let errors = state.diagnostics.filter { $0.severity == .error }
     let ruleSet = RuleSet(
       directory: directory,
-      ruleBook: RuleBook(phases: phases, lexicons: lexicons, conflicts: conflicts),
+      ruleBook: RuleBook(phases: phases, lexicons: lexicons, conflicts: conflicts, classes: classes),
       decodeTables: decodeTables, lineRules: lineRules, metaLabels: metaLabels,
       siteFurniture: furniture, segmentMarks: segmentMarks, hash: hash,
       warnings: state.diagnostics.filter { $0.severity != .error })
@@ -225,27 +290,5 @@ public struct RuleLoader {
     return rules
   }
 
-  private func readTagRules(_ relative: String, named node: Node, pipeline: RuleFileReader,
-                            phase: String, lexicons: [String: Lexicon],
-                            ids: inout [String: String], _ state: State) -> [TagRule]
-  {
-    let path = display(relative)
-    guard FileManager.default.fileExists(atPath: path) else {
-      pipeline.error(RuleMessages.missingFile(relative), at: node)
-      return []
-    }
-    guard let (reader, root) = readYAML(path, state) else { return [] }
-    defer { state.diagnostics += reader.diagnostics }
-    var rules: [TagRule] = []
-    for pair in reader.mapping(root, relative, known: ["doc", "rules"]) ?? [] where pair.key == "rules" {
-      for ruleNode in reader.list(pair.value, "'rules'") ?? [] {
-        if let rule = TagRuleReader.read(ruleNode, reader: reader, lexicons: lexicons,
-                                         normalise: state.normalise, ids: &ids)
-        {
-          rules.append(rule)
-        }
-      }
-    }
-    return rules
-  }
+
 }

@@ -21,7 +21,26 @@ enum RuleMessages {
   static func badID(_ id: String) -> String {
     "rule id '\(id)' must be lower-case letters, digits and '-'"
   }
-  static func oneMatcher() -> String { "a rule needs exactly one of 'lexicon' or 'words'" }
+  static func oneMatcher() -> String { "a rule needs exactly one of 'lexicon', 'words' or 'pattern'" }
+  static func unknownCapture(_ name: String, known: [String]) -> String {
+    "the pattern has no capture '\(name)' (captures: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+  }
+  static func unknownMacro(_ name: String, known: [String]) -> String {
+    "unknown macro '%\(name)' (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+  }
+  static func macroCycle(_ path: String) -> String { "macros refer to each other in a cycle: \(path)" }
+  static func unknownLabel(_ label: String, known: [String]) -> String {
+    "no earlier phase produces <\(label)> (earlier labels: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+  }
+  static func unknownClass(_ name: String, known: [String]) -> String {
+    "unknown character class '\(name)' (known: \(known.joined(separator: ", ")))"
+  }
+  static func unboundedLookbehind() -> String {
+    "'not-preceded-by' must have a bounded length (no lexicon or annotation references)"
+  }
+  static func duplicateMacro(_ name: String, first: String) -> String {
+    "macro '\(name)' is defined twice (first at \(first))"
+  }
   static func unknownLexicon(_ name: String, known: [String]) -> String {
     "unknown lexicon '\(name)' (known: \(known.joined(separator: ", ")))"
   }

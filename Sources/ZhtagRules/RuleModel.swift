@@ -5,8 +5,11 @@ import ZhtagCore
 public enum AttributeValue: Hashable, Sendable {
   /// A fixed text.
   case literal(String)
-  /// A column of the lexicon entry that matched (`$kind`).
+  /// A column of the lexicon entry that matched (`$kind`), for lexicon rules; for pattern
+  /// rules, the text of a capture (`$year`).
   case column(String)
+  /// An attribute of the lexicon entry or annotation a capture matched (`$zone.kind`).
+  case captureAttribute(capture: String, attribute: String)
 }
 
 /// What a rule matches.
@@ -15,6 +18,22 @@ public enum RuleMatcher: Hashable, Sendable {
   case lexicon(String)
   /// A short inline list of words.
   case words([String])
+  /// A pattern over characters, lexicons and earlier annotations (macros expanded).
+  case pattern(PatternNode)
+}
+
+/// A named character class: built in (`han`, `digit`…) or defined in `rules/classes.tsv`.
+public struct CharacterClassDefinition: Hashable, Sendable {
+  public var name: String
+  public var scalars: Set<Unicode.Scalar>
+
+  public init(name: String, scalars: Set<Unicode.Scalar>) {
+    self.name = name
+    self.scalars = scalars
+  }
+
+  /// Classes defined by Unicode properties, in code.
+  public static let builtIn: Set<String> = ["han", "digit", "latin", "upper", "lower", "space", "punct", "any"]
 }
 
 /// An example under a rule: a text that must (or must not) match.
@@ -59,10 +78,17 @@ public struct TagRule: Hashable, Sendable {
   public var attributeOrder: [String]
   public var examples: [RuleExample]
   public var rejects: [RuleExample]
+  /// The match is dropped when this pattern matches right after it.
+  public var notFollowedBy: PatternNode?
+  /// The match is dropped when this pattern matches right before it.
+  public var notPrecededBy: PatternNode?
 
   public init(reference: RuleReference, label: String, priority: Int, matcher: RuleMatcher,
               attributes: [String: AttributeValue], attributeOrder: [String],
-              examples: [RuleExample], rejects: [RuleExample]) {
+              examples: [RuleExample], rejects: [RuleExample],
+              notFollowedBy: PatternNode? = nil, notPrecededBy: PatternNode? = nil) {
+    self.notFollowedBy = notFollowedBy
+    self.notPrecededBy = notPrecededBy
     self.reference = reference
     self.label = label
     self.priority = priority
@@ -98,11 +124,15 @@ public struct RuleBook: Sendable {
   public var phases: [Phase]
   public var lexicons: [String: Lexicon]
   public var conflicts: ConflictMode
+  /// Character classes defined as data, by name.
+  public var classes: [String: CharacterClassDefinition]
 
-  public init(phases: [Phase], lexicons: [String: Lexicon], conflicts: ConflictMode = .best) {
+  public init(phases: [Phase], lexicons: [String: Lexicon], conflicts: ConflictMode = .best,
+              classes: [String: CharacterClassDefinition] = [:]) {
     self.phases = phases
     self.lexicons = lexicons
     self.conflicts = conflicts
+    self.classes = classes
   }
 
   public var allRules: [TagRule] { phases.flatMap(\.rules) }

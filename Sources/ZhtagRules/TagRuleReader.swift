@@ -2,12 +2,22 @@
 import Yams
 import ZhtagCore
 
-enum TagRuleReader {
-  static let keys = ["id", "doc", "label", "priority", "lexicon", "words", "attributes",
-                     "examples", "rejects"]
+/// What a rule may refer to: lexicons, classes, macros, labels made by earlier phases.
+struct TagRuleContext {
+  var lexicons: [String: Lexicon]
+  var classes: [String: CharacterClassDefinition]
+  var macros: [String: PatternNode]
+  /// Labels produced by the phases before the current one.
+  var earlierLabels: Set<String>
+  var normalise: (String) -> String
+}
 
-  static func read(_ node: Node, reader: RuleFileReader, lexicons: [String: Lexicon],
-                   normalise: (String) -> String, ids: inout [String: String]) -> TagRule?
+enum TagRuleReader {
+  static let keys = ["id", "doc", "label", "priority", "lexicon", "words", "pattern", "attributes",
+                     "not-followed-by", "not-preceded-by", "examples", "rejects"]
+
+  static func read(_ node: Node, reader: RuleFileReader, context: TagRuleContext,
+                   ids: inout [String: String]) -> TagRule?
   {
     guard let pairs = reader.mapping(node, "a rule", known: keys) else { return nil }
     var id: String?
@@ -19,6 +29,9 @@ enum TagRuleReader {
     var exampleNodes: [Node] = []
     var rejectNodes: [Node] = []
     var lexiconNode: Node?
+    var captures: Set<String> = []
+    var notFollowedBy: PatternNode?
+    var notPrecededBy: PatternNode?
     for pair in pairs {
       switch pair.key {
       case "id":
@@ -38,14 +51,27 @@ enum TagRuleReader {
         matcherCount += 1
         lexiconNode = pair.value
         if let name = reader.text(pair.value, "'lexicon'") {
-          if lexicons[name] == nil {
-            reader.error(RuleMessages.unknownLexicon(name, known: lexicons.keys.sorted()), at: pair.value)
+          if context.lexicons[name] == nil {
+            reader.error(RuleMessages.unknownLexicon(name, known: context.lexicons.keys.sorted()), at: pair.value)
           }
           matcher = .lexicon(name)
         }
       case "words":
         matcherCount += 1
-        matcher = .words(reader.texts(pair.value, "'words'").map(normalise))
+        matcher = .words(reader.texts(pair.value, "'words'").map(context.normalise))
+      case "pattern":
+        matcherCount += 1
+        if let pattern = PatternReader.read(pair.value, reader: reader, context: context) {
+          matcher = .pattern(pattern)
+          captures = PatternReader.captureNames(pattern)
+        }
+      case "not-followed-by":
+        notFollowedBy = PatternReader.read(pair.value, reader: reader, context: context)
+      case "not-preceded-by":
+        notPrecededBy = PatternReader.read(pair.value, reader: reader, context: context)
+        if let pattern = notPrecededBy, pattern.lengthBounds().max == nil {
+          reader.error(RuleMessages.unboundedLookbehind(), at: pair.value)
+        }
       case "attributes": attributeNode = pair.value
       case "examples": exampleNodes = reader.list(pair.value, "'examples'") ?? []
       case "rejects": rejectNodes = reader.list(pair.value, "'rejects'") ?? []
@@ -63,19 +89,30 @@ enum TagRuleReader {
       for (keyNode, valueNode) in mapping {
         guard let key = keyNode.string, let value = reader.text(valueNode, "an attribute") else { continue }
         order.append(key)
-        if value.hasPrefix("$") {
-          let column = String(value.dropFirst())
-          attributes[key] = .column(column)
-          if case .lexicon(let name) = matcher, let lexicon = lexicons[name] {
-            if lexicon.column(column) == nil {
-              reader.error(RuleMessages.unknownColumn(column, lexicon: name, known: lexicon.columns),
-                           at: valueNode)
-            }
-          } else if lexiconNode == nil {
-            reader.error(RuleMessages.columnWithoutLexicon(column), at: valueNode)
-          }
-        } else {
+        guard value.hasPrefix("$") else {
           attributes[key] = .literal(value)
+          continue
+        }
+        let reference = String(value.dropFirst())
+        switch matcher {
+        case .pattern:
+          let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
+          if !captures.contains(parts[0]) {
+            reader.error(RuleMessages.unknownCapture(parts[0], known: captures.sorted()), at: valueNode)
+          }
+          attributes[key] = parts.count == 2
+            ? .captureAttribute(capture: parts[0], attribute: parts[1]) : .column(parts[0])
+        case .lexicon(let name):
+          attributes[key] = .column(reference)
+          if let lexicon = context.lexicons[name], lexicon.column(reference) == nil {
+            reader.error(RuleMessages.unknownColumn(reference, lexicon: name, known: lexicon.columns),
+                         at: valueNode)
+          }
+        default:
+          attributes[key] = .column(reference)
+          if lexiconNode == nil {
+            reader.error(RuleMessages.columnWithoutLexicon(reference), at: valueNode)
+          }
         }
       }
     } else if let attributeNode {
@@ -92,7 +129,104 @@ enum TagRuleReader {
     return TagRule(
       reference: RuleReference(id: id, file: reader.path, line: node.mark?.line ?? 0),
       label: label, priority: priority, matcher: matcher, attributes: attributes,
-      attributeOrder: order, examples: examples, rejects: rejects)
+      attributeOrder: order, examples: examples, rejects: rejects,
+      notFollowedBy: notFollowedBy, notPrecededBy: notPrecededBy)
+  }
+}
+
+/// Parses a pattern text from YAML, expands macros and checks every reference.
+enum PatternReader {
+  /// Parses without checking references (for macros, checked where they are used).
+  static func parse(_ node: Node, reader: RuleFileReader) -> PatternNode? {
+    guard let text = reader.text(node, "a pattern") else { return nil }
+    do {
+      return try PatternParser.parse(text)
+    } catch {
+      report(error.message, at: error.offset, in: node, reader: reader)
+      return nil
+    }
+  }
+
+  static func read(_ node: Node, reader: RuleFileReader, context: TagRuleContext) -> PatternNode? {
+    guard let parsed = parse(node, reader: reader) else { return nil }
+    var problems: [String] = []
+    let expanded = expand(parsed, context: context, visiting: [], problems: &problems)
+    check(expanded, context: context, problems: &problems)
+    for problem in Set(problems).sorted() { reader.error(problem, at: node) }
+    return problems.isEmpty ? expanded : nil
+  }
+
+  /// Reports a parser error with the caret under the character of the pattern.
+  static func report(_ message: String, at offset: Int, in node: Node, reader: RuleFileReader) {
+    let mark = node.mark
+    var column = (mark?.column ?? 1) + offset
+    if case .scalar(let scalar) = node, scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
+      column += 1
+    }
+    reader.error(message, line: mark?.line ?? 1, column: column)
+  }
+
+  static func expand(_ node: PatternNode, context: TagRuleContext, visiting: [String],
+                     problems: inout [String]) -> PatternNode
+  {
+    switch node {
+    case .macro(let name):
+      if visiting.contains(name) {
+        problems.append(RuleMessages.macroCycle((visiting + [name]).joined(separator: " → ")))
+        return node
+      }
+      guard let body = context.macros[name] else {
+        problems.append(RuleMessages.unknownMacro(name, known: context.macros.keys.sorted()))
+        return node
+      }
+      return expand(body, context: context, visiting: visiting + [name], problems: &problems)
+    case .sequence(let items):
+      return .sequence(items.map { expand($0, context: context, visiting: visiting, problems: &problems) })
+    case .alternation(let items):
+      return .alternation(items.map { expand($0, context: context, visiting: visiting, problems: &problems) })
+    case .repetition(let inner, let min, let max):
+      return .repetition(expand(inner, context: context, visiting: visiting, problems: &problems), min: min, max: max)
+    case .capture(let name, let inner):
+      return .capture(name, expand(inner, context: context, visiting: visiting, problems: &problems))
+    case .literal(let scalars):
+      return .literal(Array(context.normalise(String(String.UnicodeScalarView(scalars))).unicodeScalars))
+    default:
+      return node
+    }
+  }
+
+  static func check(_ node: PatternNode, context: TagRuleContext, problems: inout [String]) {
+    switch node {
+    case .lexicon(let name):
+      if context.lexicons[name] == nil {
+        problems.append(RuleMessages.unknownLexicon(name, known: context.lexicons.keys.sorted()))
+      }
+    case .annotation(let label, _):
+      if !context.earlierLabels.contains(label) {
+        problems.append(RuleMessages.unknownLabel(label, known: context.earlierLabels.sorted()))
+      }
+    case .characterClass(let names, _):
+      for name in names where !CharacterClassDefinition.builtIn.contains(name) && context.classes[name] == nil {
+        let known = CharacterClassDefinition.builtIn.union(context.classes.keys).sorted()
+        problems.append(RuleMessages.unknownClass(name, known: known))
+      }
+    case .sequence(let items), .alternation(let items):
+      for item in items { check(item, context: context, problems: &problems) }
+    case .repetition(let inner, _, _), .capture(_, let inner):
+      check(inner, context: context, problems: &problems)
+    case .literal, .macro:
+      break
+    }
+  }
+
+  static func captureNames(_ node: PatternNode) -> Set<String> {
+    switch node {
+    case .capture(let name, let inner): return captureNames(inner).union([name])
+    case .sequence(let items), .alternation(let items):
+      return items.reduce(into: Set<String>()) { $0.formUnion(captureNames($1)) }
+    case .repetition(let inner, _, _): return captureNames(inner)
+    default: return []
+    }
   }
 }
 

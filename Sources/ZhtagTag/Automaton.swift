@@ -11,10 +11,16 @@ struct Automaton: Sendable {
   /// Nearest state on the failure chain with a non-empty output, or -1.
   private var outputLink: [Int32] = [-1]
   private(set) var keyLengths: [Int] = []
+  /// Transitions out of the root for the basic plane, as a flat table (0 = none): most
+  /// characters of a text start no key, and this makes skipping them one array read.
+  private var rootTable = [Int32](repeating: 0, count: 0x10000)
 
   init(keys: [[Unicode.Scalar]]) {
     for key in keys { insert(key) }
     buildFailureLinks()
+    for (edge, next) in transitions where edge >> 21 == 0 && edge & 0x1FFFFF < 0x10000 {
+      rootTable[Int(edge & 0x1FFFFF)] = next
+    }
   }
 
   private mutating func insert(_ key: [Unicode.Scalar]) {
@@ -74,14 +80,27 @@ struct Automaton: Sendable {
   /// Calls `found(key, start, end)` for every occurrence of every key in `text`.
   func scan(_ text: [Unicode.Scalar], _ found: (Int, Int, Int) -> Void) {
     var state: Int32 = 0
-    for (index, scalar) in text.enumerated() {
-      while true {
-        if let next = transitions[UInt64(state) << 21 | UInt64(scalar.value)] {
+    for index in text.indices {
+      let scalar = text[index]
+      if state == 0 {
+        if scalar.value < 0x10000 {
+          state = rootTable[Int(scalar.value)]
+          if state == 0 { continue }
+        } else if let next = transitions[UInt64(scalar.value)] {
           state = next
-          break
+        } else {
+          continue
         }
-        if state == 0 { break }
-        state = failure[Int(state)]
+      } else {
+        // Follow failure links until a transition exists; at the root, none means state 0.
+        while true {
+          if let next = transitions[UInt64(state) << 21 | UInt64(scalar.value)] {
+            state = next
+            break
+          }
+          if state == 0 { break }
+          state = failure[Int(state)]
+        }
       }
       var emit = state
       if outputs[Int(emit)].isEmpty { emit = outputLink[Int(emit)] }

@@ -6,7 +6,7 @@ import ZhtagRules
 public struct Candidate: Sendable {
   public enum Outcome: Sendable, Equatable {
     case won
-    /// Lost to the candidate at this index, for the reason given.
+    /// Lost to the candidate at this index (within its phase), for the reason given.
     case lost(to: Int, reason: String)
   }
   public var annotation: Annotation
@@ -22,80 +22,224 @@ public struct Candidate: Sendable {
 public struct TagResult: Sendable {
   public var annotations: [Annotation]
   public var candidates: [Candidate]
+  /// Pattern instructions executed (for tests that check linear time).
+  public var patternSteps: Int
 }
 
 /// Applies a compiled rule book to texts. Build one per run; it is immutable and thread-safe.
 public struct Tagger: Sendable {
-  struct Payload: Sendable {
+  enum Payload: Sendable {
+    /// A lexicon or words rule matched this key (entry index in the rule's lexicon, or -1).
+    case rule(rule: Int, entry: Int32)
+    /// A pattern rule may start near here: `offsets` before the key's start.
+    case anchor(pattern: Int, minOffset: Int, maxOffset: Int)
+  }
+
+  /// Where a pattern can start: near occurrences of keys, at annotations of a label, or
+  /// anywhere (patterns that begin with character classes only).
+  enum Anchor: Sendable {
+    case keys
+    case label(String, minOffset: Int, maxOffset: Int)
+    case everywhere
+  }
+
+  struct CompiledPattern: Sendable {
     var rule: Int
-    var entry: LexiconEntry?
-    var lexicon: Lexicon?
+    var program: PatternProgram
+    var anchor: Anchor
+    var notFollowedBy: PatternProgram?
+    var notPrecededBy: (program: PatternProgram, maxLength: Int)?
   }
 
   struct CompiledPhase: Sendable {
     var name: String
-    var automaton: Automaton
-    var payloads: [[Payload]]  // per automaton key
+    var patterns: [CompiledPattern]
   }
+
+  /// One automaton over the keys of every phase, scanned once per text.
+  private let automaton: Automaton
+  /// Per automaton key: the phase and what a hit means.
+  private let payloads: [[(phase: Int, payload: Payload)]]
 
   public let ruleBook: RuleBook
   private let rules: [TagRule]
   private let phases: [CompiledPhase]
+  private let tries: [LexiconTrie]
+  /// Compiled `not-followed-by` / `not-preceded-by` of lexicon and words rules, by rule.
+  private let constraints: [Int: CompiledPattern]
+  /// The lexicon of each lexicon rule, by rule index.
+  private let ruleLexicons: [Lexicon?]
+
+  /// Pattern rules with no fixed part to anchor on: they are tried at every character, which
+  /// is correct but slow (`zhtag rules check` warns about them).
+  public var unanchoredRules: [RuleReference] {
+    phases.flatMap(\.patterns).filter {
+      if case .everywhere = $0.anchor { return true } else { return false }
+    }.map { rules[$0.rule].reference }
+  }
 
   public init(ruleBook: RuleBook) {
     self.ruleBook = ruleBook
     var rules: [TagRule] = []
     var phases: [CompiledPhase] = []
+    var tries: [LexiconTrie] = []
+    var trieIndex: [String: Int] = [:]
+    for name in ruleBook.lexicons.keys.sorted() {
+      trieIndex[name] = tries.count
+      tries.append(LexiconTrie(ruleBook.lexicons[name]!))
+    }
+    var constraints: [Int: CompiledPattern] = [:]
+    var ruleLexicons: [Lexicon?] = []
+    var keyIndex: [[Unicode.Scalar]: Int] = [:]
+    var keys: [[Unicode.Scalar]] = []
+    var payloads: [[(phase: Int, payload: Payload)]] = []
     for phase in ruleBook.phases {
-      var keyIndex: [[Unicode.Scalar]: Int] = [:]
-      var keys: [[Unicode.Scalar]] = []
-      var payloads: [[Payload]] = []
-      func add(_ key: String, _ payload: Payload) {
-        let scalars = Array(key.unicodeScalars)
-        guard !scalars.isEmpty else { return }
-        if let index = keyIndex[scalars] {
-          payloads[index].append(payload)
+      var patterns: [CompiledPattern] = []
+      let phaseIndex = phases.count
+      func add(_ key: [Unicode.Scalar], _ payload: Payload) {
+        guard !key.isEmpty else { return }
+        if let index = keyIndex[key] {
+          payloads[index].append((phaseIndex, payload))
         } else {
-          keyIndex[scalars] = keys.count
-          keys.append(scalars)
-          payloads.append([payload])
+          keyIndex[key] = keys.count
+          keys.append(key)
+          payloads.append([(phaseIndex, payload)])
         }
       }
       for rule in phase.rules {
         let ruleIndex = rules.count
         rules.append(rule)
+        if case .lexicon(let name) = rule.matcher { ruleLexicons.append(ruleBook.lexicons[name]) } else {
+          ruleLexicons.append(nil)
+        }
+        if rule.notFollowedBy != nil || rule.notPrecededBy != nil {
+          constraints[ruleIndex] = CompiledPattern(
+            rule: ruleIndex, program: PatternProgram(.sequence([]), classes: [:], trieIndex: [:]),
+            anchor: .everywhere,
+            notFollowedBy: rule.notFollowedBy.map { PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex) },
+            notPrecededBy: rule.notPrecededBy.map {
+              (PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex), $0.lengthBounds().max ?? 0)
+            })
+        }
         switch rule.matcher {
         case .lexicon(let name):
           guard let lexicon = ruleBook.lexicons[name] else { continue }
-          for entry in lexicon.entries {
-            add(entry.key, Payload(rule: ruleIndex, entry: entry, lexicon: lexicon))
+          for (entryIndex, entry) in lexicon.entries.enumerated() {
+            add(Array(entry.key.unicodeScalars), .rule(rule: ruleIndex, entry: Int32(entryIndex)))
           }
         case .words(let words):
-          for word in words { add(word, Payload(rule: ruleIndex, entry: nil, lexicon: nil)) }
+          for word in words { add(Array(word.unicodeScalars), .rule(rule: ruleIndex, entry: -1)) }
+        case .pattern(let node):
+          let program = PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex)
+          var anchor = Anchor.everywhere
+          if let found = Self.findAnchor(node) {
+            switch found.kind {
+            case .keys(let anchorKeys):
+              anchor = .keys
+              for key in anchorKeys {
+                add(key, .anchor(pattern: patterns.count, minOffset: found.minOffset, maxOffset: found.maxOffset))
+              }
+            case .lexicon(let name):
+              anchor = .keys
+              for entry in ruleBook.lexicons[name]?.entries ?? [] {
+                add(Array(entry.key.unicodeScalars),
+                    .anchor(pattern: patterns.count, minOffset: found.minOffset, maxOffset: found.maxOffset))
+              }
+            case .label(let label):
+              anchor = .label(label, minOffset: found.minOffset, maxOffset: found.maxOffset)
+            }
+          }
+          let lookbehind = rule.notPrecededBy.map {
+            (PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex), $0.lengthBounds().max ?? 0)
+          }
+          patterns.append(CompiledPattern(
+            rule: ruleIndex, program: program, anchor: anchor,
+            notFollowedBy: rule.notFollowedBy.map { PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex) },
+            notPrecededBy: lookbehind))
         }
       }
-      phases.append(CompiledPhase(name: phase.name, automaton: Automaton(keys: keys), payloads: payloads))
+      phases.append(CompiledPhase(name: phase.name, patterns: patterns))
     }
+    self.automaton = Automaton(keys: keys)
+    self.payloads = payloads
     self.rules = rules
     self.phases = phases
+    self.tries = tries
+    self.constraints = constraints
+    self.ruleLexicons = ruleLexicons
   }
 
   /// Tags `text`; with `keepCandidates`, also returns every candidate and its outcome.
   public func tag(_ text: [Unicode.Scalar], keepCandidates: Bool = false) -> TagResult {
     var annotations: [Annotation] = []
     var allCandidates: [Candidate] = []
-    for phase in phases {
+    var vm = PatternVM()
+    // One scan for all phases; hits are handed to their phase in text order.
+    var hits = [[(payload: Payload, start: Int, end: Int)]](repeating: [], count: phases.count)
+    automaton.scan(text) { key, start, end in
+      for (phase, payload) in payloads[key] { hits[phase].append((payload, start, end)) }
+    }
+    for (phaseIndex, phase) in phases.enumerated() {
       var candidates: [Candidate] = []
-      phase.automaton.scan(text) { key, start, end in
-        for payload in phase.payloads[key] {
-          let rule = rules[payload.rule]
+      var starts = [[Int]](repeating: [], count: phase.patterns.count)
+      do {
+        for (payload, start, end) in hits[phaseIndex] {
+          switch payload {
+          case .rule(let ruleIndex, let entryIndex):
+            let rule = rules[ruleIndex]
+            let lexicon = ruleLexicons[ruleIndex]
+            let entry = entryIndex >= 0 ? lexicon?.entries[Int(entryIndex)] : nil
+            let range = TextRange(start, end)
+            if let constraint = constraints[ruleIndex],
+              !allowed(constraint, range, text, AnnotationIndex(annotations), &vm)
+            {
+              continue
+            }
+            candidates.append(
+              Candidate(
+                annotation: Annotation(
+                  label: rule.label, range: range, rule: rule.reference,
+                  attributes: lexiconAttributes(rule, entry, lexicon), phase: phase.name),
+                priority: rule.priority, ruleOrder: ruleIndex,
+                entry: entry.map { "\(lexicon!.file):\($0.line)" }))
+          case .anchor(let pattern, let minOffset, let maxOffset):
+            for offset in minOffset...maxOffset where start - offset >= 0 {
+              starts[pattern].append(start - offset)
+            }
+          }
+        }
+      }
+      let index = AnnotationIndex(annotations)
+      for (patternIndex, pattern) in phase.patterns.enumerated() {
+        var positions: [Int]
+        switch pattern.anchor {
+        case .keys: positions = starts[patternIndex]
+        case .label(let label, let minOffset, let maxOffset):
+          positions = index.starts(of: label).flatMap { start in
+            (minOffset...maxOffset).compactMap { start - $0 >= 0 ? start - $0 : nil }
+          }
+        case .everywhere: positions = Array(0..<text.count)
+        }
+        positions = Array(Set(positions)).sorted()
+        var covered = 0
+        for start in positions where start >= covered {
+          guard let match = vm.match(pattern.program, tries: tries, text: text, annotations: index, at: start)
+          else { continue }
+          let rule = rules[pattern.rule]
+          var range = TextRange(start, match.end)
+          if let slot = pattern.program.captureNames.firstIndex(of: "span"),
+            match.captures[2 * slot] >= 0, match.captures[2 * slot + 1] > match.captures[2 * slot]
+          {
+            range = TextRange(match.captures[2 * slot], match.captures[2 * slot + 1])
+          }
+          if !allowed(pattern, range, text, index, &vm) { continue }
+          covered = match.end
           candidates.append(
             Candidate(
               annotation: Annotation(
-                label: rule.label, range: TextRange(start, end), rule: rule.reference,
-                attributes: attributes(rule, payload), phase: phase.name),
-              priority: rule.priority, ruleOrder: payload.rule,
-              entry: payload.entry.map { "\(payload.lexicon!.file):\($0.line)" }))
+                label: rule.label, range: range, rule: rule.reference,
+                attributes: patternAttributes(rule, pattern.program, match, text, index), phase: phase.name),
+              priority: rule.priority, ruleOrder: pattern.rule, entry: nil))
         }
       }
       settle(&candidates)
@@ -107,22 +251,127 @@ public struct Tagger: Sendable {
     annotations.sort { a, b in
       a.range != b.range ? a.range < b.range : a.rule.id < b.rule.id
     }
-    return TagResult(annotations: annotations, candidates: allCandidates)
+    return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: vm.steps)
   }
 
-  private func attributes(_ rule: TagRule, _ payload: Payload) -> [(String, String)] {
+  // MARK: - Constraints and attributes
+
+  /// `not-followed-by` / `not-preceded-by`: the match is dropped when either matches.
+  private func allowed(_ pattern: CompiledPattern, _ range: TextRange, _ text: [Unicode.Scalar],
+                       _ index: AnnotationIndex, _ vm: inout PatternVM) -> Bool {
+    if let after = pattern.notFollowedBy,
+      vm.match(after, tries: tries, text: text, annotations: index, at: range.end) != nil
+    {
+      return false
+    }
+    if let (before, maxLength) = pattern.notPrecededBy {
+      for start in max(0, range.start - maxLength)..<range.start
+      where vm.match(before, tries: tries, text: text, annotations: index, at: start, endingAt: range.start) != nil {
+        return false
+      }
+    }
+    return true
+  }
+
+  private func lexiconAttributes(_ rule: TagRule, _ entry: LexiconEntry?, _ lexicon: Lexicon?) -> [(String, String)] {
     rule.attributeOrder.compactMap { name in
       switch rule.attributes[name] {
       case .literal(let value): return (name, value)
       case .column(let column):
-        guard let lexicon = payload.lexicon, let index = lexicon.column(column),
-          let value = payload.entry?.field(index), !value.isEmpty
+        guard let lexicon, let index = lexicon.column(column), let value = entry?.field(index), !value.isEmpty
         else { return nil }
         return (name, value)
+      default: return nil
+      }
+    }
+  }
+
+  private func patternAttributes(_ rule: TagRule, _ program: PatternProgram, _ match: PatternMatch,
+                                 _ text: [Unicode.Scalar], _ index: AnnotationIndex) -> [(String, String)] {
+    rule.attributeOrder.compactMap { name in
+      switch rule.attributes[name] {
+      case .literal(let value): return (name, value)
+      case .column(let capture):
+        guard let slot = program.captureNames.firstIndex(of: capture) else { return nil }
+        let start = match.captures[2 * slot]
+        let end = match.captures[2 * slot + 1]
+        guard start >= 0, end > start else { return nil }
+        return (name, text.string(TextRange(start, end)))
+      case .captureAttribute(let capture, let attribute):
+        guard let slot = program.captureNames.firstIndex(of: capture), let payload = match.payloads[slot]
+        else { return nil }
+        switch payload {
+        case .entry(let trie, let entryIndex):
+          let lexicon = tries[trie].lexicon
+          guard let column = lexicon.column(attribute), let value = lexicon.entries[entryIndex].field(column),
+            !value.isEmpty
+          else { return nil }
+          return (name, value)
+        case .annotation(let annotationIndex):
+          return index.annotations[annotationIndex].attributes.first { $0.0 == attribute }.map { (name, $0.1) }
+        }
       case nil: return nil
       }
     }
   }
+
+  // MARK: - Anchors
+
+  struct FoundAnchor {
+    enum Kind { case keys([[Unicode.Scalar]]), lexicon(String), label(String) }
+    var kind: Kind
+    var minOffset: Int
+    var maxOffset: Int
+  }
+
+  /// The first mandatory literal, lexicon or annotation of the top-level sequence whose
+  /// distance from the start is bounded (at most 64 positions to try per occurrence).
+  static func findAnchor(_ node: PatternNode) -> FoundAnchor? {
+    func unwrap(_ node: PatternNode) -> PatternNode {
+      if case .capture(_, let inner) = node { return unwrap(inner) }
+      return node
+    }
+    var items: [PatternNode]
+    switch unwrap(node) {
+    case .sequence(let list): items = list
+    default: items = [unwrap(node)]
+    }
+    // Flatten nested top-level sequences (from captures around parts).
+    var flat: [PatternNode] = []
+    for item in items {
+      if case .sequence(let inner) = unwrap(item) { flat += inner } else { flat.append(item) }
+    }
+    var minOffset = 0
+    var maxOffset = 0
+    for item in flat {
+      let element = unwrap(item)
+      switch element {
+      case .literal(let scalars):
+        return FoundAnchor(kind: .keys([scalars]), minOffset: minOffset, maxOffset: maxOffset)
+      case .lexicon(let name):
+        return FoundAnchor(kind: .lexicon(name), minOffset: minOffset, maxOffset: maxOffset)
+      case .annotation(let label, _):
+        return FoundAnchor(kind: .label(label), minOffset: minOffset, maxOffset: maxOffset)
+      case .alternation(let options):
+        var keys: [[Unicode.Scalar]] = []
+        for option in options {
+          guard case .literal(let scalars) = unwrap(option) else { keys = []; break }
+          keys.append(scalars)
+        }
+        if !keys.isEmpty && keys.count == options.count {
+          return FoundAnchor(kind: .keys(keys), minOffset: minOffset, maxOffset: maxOffset)
+        }
+      default: break
+      }
+      let bounds = element.lengthBounds()
+      guard let high = bounds.max, maxOffset + high <= 64 else { return nil }
+      minOffset += bounds.min
+      maxOffset += high
+    }
+    return nil
+  }
+
+  // MARK: - Conflicts
 
   /// The conflict policy: higher priority, then longer span, then earlier rule, then earlier
   /// offset wins; a candidate overlapping a winner loses. In keep-all mode all win.
@@ -138,13 +387,14 @@ public struct Tagger: Sendable {
       if x.ruleOrder != y.ruleOrder { return x.ruleOrder < y.ruleOrder }
       return x.annotation.range.start < y.annotation.range.start
     }
-    var winners: [Int] = []
+    // Winners by position, so each check looks only at the winners around the candidate.
+    var owner: [Int: Int] = [:]  // text offset → winning candidate
     for index in order {
       let range = candidates[index].annotation.range
-      if let winner = winners.first(where: { candidates[$0].annotation.range.overlaps(range) }) {
+      if let winner = (range.start..<range.end).lazy.compactMap({ owner[$0] }).first {
         candidates[index].outcome = .lost(to: winner, reason: reason(candidates[index], candidates[winner]))
       } else {
-        winners.append(index)
+        for offset in range.start..<range.end { owner[offset] = index }
       }
     }
   }

@@ -17,6 +17,9 @@ struct Rules: ParsableCommand {
     func run() throws {
       let pipeline = try loadPipeline(rules: directory)
       for warning in pipeline.ruleSet.warnings { Output.error(warning.description) }
+      for rule in pipeline.tagger.unanchoredRules {
+        Output.error("\(rule.place): warning: the pattern of '\(rule.id)' starts with no text, lexicon or annotation to anchor on, so it is tried at every character (slow on large batches)")
+      }
       let rules = pipeline.ruleSet.ruleBook.allRules.count + pipeline.ruleSet.lineRules.count
       print("\(directory): ok (\(rules) rules, \(pipeline.ruleSet.ruleBook.lexicons.count) lexicons)")
     }

@@ -65,8 +65,15 @@ import ZhtagTestSupport
     try text.write(toFile: zones, atomically: true, encoding: .utf8)
     let result = try Processes.run(Processes.zhtag, ["rules", "check", "rules"], in: rules)
     #expect(result.status == 2)
-    #expect(result.stderr.contains("rules/entity/zones.yaml:6:5: error: unknown key 'lable' in a rule"))
-    #expect(result.stderr.contains("rules/entity/zones.yaml:7:14: error: unknown lexicon 'zone-kind' (known: provinces, zone-kinds)"))
+    // Every problem, each at its own line of the file.
+    let lines = Fixtures.text(zones).split(separator: "\n", omittingEmptySubsequences: false)
+    let lable = lines.indices.filter { lines[$0].contains("lable: ZONE") }.map { $0 + 1 }
+    let lexicon = try #require(lines.firstIndex { $0.contains("lexicon: zone-kind") }) + 1
+    #expect(lable.count == 2)
+    for line in lable {
+      #expect(result.stderr.contains("rules/entity/zones.yaml:\(line):5: error: unknown key 'lable' in a rule"))
+    }
+    #expect(result.stderr.contains("rules/entity/zones.yaml:\(lexicon):14: error: unknown lexicon 'zone-kind' (known: provinces, zone-kinds)"))
     #expect(result.stderr.contains("    lable: ZONE\n    ^"))
     let run = try Processes.run(Processes.zhtag, ["run", Fixtures.seedPaths[0], "--out", rules + "/out"], in: rules)
     #expect(run.status == 2)
@@ -82,7 +89,9 @@ import ZhtagTestSupport
   @Test func explainShowsWinnersLosersAndRulePlaces() throws {
     let result = try Processes.run(Processes.zhtag, ["explain", "嘉兴经济技术开发区召开大会"], in: Fixtures.root.path)
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout.contains("ZONE ⟦经济技术开发区⟧ [2,9) by zone-kind (rules/entity/zones.yaml:4) entry rules/lexicons/zone-kinds.txt:6 — won"))
+    let won = try #require(result.stdout.split(separator: "\n").first { $0.contains("ZONE ⟦经济技术开发区⟧ [2,9) by zone-kind (rules/entity/zones.yaml:") })
+    #expect(won.contains("{kind: etdz, form: full} entry rules/lexicons/zone-kinds.txt:"))
+    #expect(won.hasSuffix("— won"))
     #expect(result.stdout.contains("ZONE ⟦开发区⟧ [6,9) by zone-kind"))
     #expect(result.stdout.contains("which is longer"))
   }

@@ -74,10 +74,10 @@ struct RulesFolder {
 
   /// Each case: a broken rule file and the exact first line of the diagnostic it must give.
   @Test(arguments: [
-    ("  - id: zone\n    lable: ZONE\n", "entity/test.yaml:3:5: error: unknown key 'lable' in a rule (known: id, doc, label, priority, lexicon, words, attributes, examples, rejects)"),
+    ("  - id: zone\n    lable: ZONE\n", "entity/test.yaml:3:5: error: unknown key 'lable' in a rule (known: id, doc, label, priority, lexicon, words, pattern, attributes, not-followed-by, not-preceded-by, examples, rejects)"),
     ("  - id: zone\n    label: ZONE\n    lexicon: zone\n", "entity/test.yaml:4:14: error: unknown lexicon 'zone' (known: zones)"),
     ("  - id: Zone_1\n    label: ZONE\n", "entity/test.yaml:2:9: error: rule id 'Zone_1' must be lower-case letters, digits and '-'"),
-    ("  - id: zone\n    label: ZONE\n    lexicon: zones\n    words: [经开区]\n", "entity/test.yaml:2:5: error: a rule needs exactly one of 'lexicon' or 'words'"),
+    ("  - id: zone\n    label: ZONE\n    lexicon: zones\n    words: [经开区]\n", "entity/test.yaml:2:5: error: a rule needs exactly one of 'lexicon', 'words' or 'pattern'"),
     ("  - id: zone\n    label: ZONE\n    lexicon: zones\n    attributes: {kind: $type}\n", "entity/test.yaml:5:24: error: lexicon 'zones' has no column 'type' (columns: kind)"),
     ("  - id: zone\n    label: ZONE\n    words: [经开区]\n    attributes: {kind: $kind}\n", "entity/test.yaml:5:24: error: '$kind' reads a lexicon column, but this rule has no lexicon"),
     ("  - id: zone\n    label: ZONE\n    words: [经开区]\n    examples: [嘉兴⟦经开区]\n", "entity/test.yaml:5:16: error: example has unbalanced ⟦ ⟧ markers"),
@@ -89,6 +89,52 @@ struct RulesFolder {
     let folder = try RulesFolder(["entity/test.yaml": "rules:\n" + body + (body.contains("examples") ? "" : "    examples: [经开区]\n")])
     let messages = folder.messages()
     #expect(messages.contains { $0.hasPrefix(expected) }, "got:\n\(messages.joined(separator: "\n"))")
+  }
+
+  /// Pattern problems point at the character in the pattern, or at the pattern.
+  @Test(arguments: [
+    ("    pattern: \"[han]{1,} 区\"\n", "entity/test.yaml:4:23: error: a repeat needs an upper bound: write {m,n}"),
+    ("    pattern: '经开区 [han]+'\n", "entity/test.yaml:4:24: error: '+' is unbounded; patterns must be bounded: write {1,N} (N ≤ 64)"),
+    ("    pattern: \"%place 区\"\n", "entity/test.yaml:4:14: error: unknown macro '%place' (known: none)"),
+    ("    pattern: \"<GPE> @zones\"\n", "entity/test.yaml:4:14: error: no earlier phase produces <GPE> (earlier labels: none)"),
+    ("    pattern: \"[hanzi] 区\"\n", "entity/test.yaml:4:14: error: unknown character class 'hanzi' (known: any, digit, han, latin, lower, punct, space, upper)"),
+    ("    pattern: \"@zone\"\n", "entity/test.yaml:4:14: error: unknown lexicon 'zone' (known: zones)"),
+    ("    pattern: \"k:@zones\"\n    attributes: {kind: $z.kind}\n", "entity/test.yaml:5:24: error: the pattern has no capture 'z' (captures: k)"),
+    ("    pattern: \"@zones\"\n    not-preceded-by: \"@zones\"\n", "entity/test.yaml:5:22: error: 'not-preceded-by' must have a bounded length (no lexicon or annotation references)"),
+  ])
+  func brokenPattern(_ body: String, _ expected: String) throws {
+    let text = "rules:\n  - id: zone\n    label: ZONE\n" + body + "    examples: [经开区]\n"
+    let messages = try RulesFolder(["entity/test.yaml": text]).messages()
+    #expect(messages.contains { $0.hasPrefix(expected) }, "got:\n\(messages.joined(separator: "\n"))")
+  }
+
+  @Test func macroCyclesAndDuplicatesAreReported() throws {
+    let text = "macros:\n  a: \"%b 区\"\n  b: \"%a\"\nrules:\n  - id: zone\n    label: ZONE\n    pattern: \"%a\"\n    examples: [经开区]\n"
+    let messages = try RulesFolder(["entity/test.yaml": text]).messages()
+    #expect(messages.contains { $0.hasPrefix("entity/test.yaml:7:14: error: macros refer to each other in a cycle: a → b → a") }, "\(messages)")
+  }
+
+  @Test func macrosAreSharedAcrossFilesAndLabelsFlowToLaterPhases() throws {
+    let pipeline = """
+      decode: {punctuation: d.tsv, t2s-characters: d.tsv, t2s-phrases: d.tsv, t2s-overrides: d.tsv, protected: d.tsv}
+      clean: {rules: [clean.yaml], meta-labels: d.tsv, site-furniture: d.tsv}
+      segment: {marks: d.tsv}
+      tag:
+        lexicons: lexicons
+        macros: [macros.yaml]
+        phases:
+          - name: first
+            files: [entity/test.yaml]
+          - name: second
+            files: [entity/later.yaml]
+
+      """
+    let later = "rules:\n  - id: later\n    label: PLACE\n    pattern: \"<ZONE> %tail\"\n    examples: [经开区管委会]\n"
+    let folder = try RulesFolder(["pipeline.yaml": pipeline, "macros.yaml": "macros:\n  tail: 管委会\n",
+                                  "entity/later.yaml": later])
+    let result = folder.load()
+    #expect(result.errors.isEmpty, "\(result.diagnostics)")
+    #expect(result.ruleSet?.ruleBook.phases.map(\.rules.count) == [1, 1])
   }
 
   @Test func missingLabelAndExamplesAreReportedTogether() throws {
