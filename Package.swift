@@ -12,7 +12,6 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
-    .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
   ],
   targets: [
     // MARK: C libraries (Debian packages, found through pkg-config)
@@ -22,6 +21,9 @@ let package = Package(
     .systemLibrary(
       name: "CLibXML2", pkgConfig: "libxml-2.0",
       providers: [.apt(["libxml2-dev"])]),
+    .systemLibrary(
+      name: "COpenSSL", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]),
     // The ICU fence: ICU is called only from C behind an API with no ICU types, so no Swift
     // module ever sees system-ICU headers next to Foundation's own ICU (DESIGN §5).
     .target(name: "CZhtagICU", dependencies: ["CICU"]),
@@ -33,14 +35,14 @@ let package = Package(
     .target(name: "ZhtagSegment", dependencies: ["ZhtagCore"]),
     .target(
       name: "ZhtagRules",
-      dependencies: ["ZhtagCore", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: ["ZhtagCore", "Yams", "COpenSSL"]),
     .target(name: "ZhtagTag", dependencies: ["ZhtagCore", "ZhtagRules"]),
     .target(name: "ZhtagWrite", dependencies: ["ZhtagCore", "CLibXML2"]),
     .target(
       name: "ZhtagPipeline",
       dependencies: [
         "ZhtagCore", "ZhtagDecode", "ZhtagClean", "ZhtagSegment", "ZhtagRules", "ZhtagTag",
-        "ZhtagWrite", .product(name: "Crypto", package: "swift-crypto"),
+        "ZhtagWrite",
       ]),
     .executableTarget(
       name: "zhtag",
@@ -49,7 +51,7 @@ let package = Package(
       ]),
 
     // Throughput per stage over a corpus (scripts/bench.sh); not part of the library.
-    .executableTarget(name: "zhtag-bench", dependencies: ["ZhtagPipeline", "ZhtagWrite", "ZhtagCore"]),
+    .executableTarget(name: "zhtag-bench", dependencies: ["ZhtagPipeline", "ZhtagWrite", "ZhtagCore", "ZhtagRules", "ZhtagTag"]),
 
     // MARK: Tests
     .target(name: "ZhtagTestSupport", dependencies: ["ZhtagCore"], path: "Tests/ZhtagTestSupport"),

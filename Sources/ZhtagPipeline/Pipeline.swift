@@ -1,5 +1,4 @@
 // Wires the stages: rules loaded and compiled once, then decode → clean → segment → tag.
-import Crypto
 import Foundation
 import ZhtagClean
 import ZhtagCore
@@ -100,12 +99,7 @@ public struct Pipeline: Sendable {
     }
   }
 
-  static func sha256(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { byte in
-      let hex = Array("0123456789abcdef")
-      return String([hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-    }.joined()
-  }
+  static func sha256(_ bytes: [UInt8]) -> String { Digest.sha256Hex([bytes]) }
 
   /// HTML input is recognised by its opening; the HTML cleaner comes with the clean issue,
   /// until then HTML is cleaned as text.

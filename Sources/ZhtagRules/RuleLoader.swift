@@ -1,6 +1,5 @@
 // Loads rules/: pipeline.yaml, lexicons, tag rules, clean rules and tables; reports every
 // problem at once as `file:line:col: error: …`.
-import Crypto
 import Foundation
 import Yams
 import ZhtagCore
@@ -149,7 +148,7 @@ public struct RuleLoader {
           pipelineReader.error(RuleMessages.missingKey("name", in: "a phase"), at: phaseNode)
           continue
         }
-        if phaseNames.contains(name) { pipelineReader.error(RuleMessages.unknownPhase(name), at: phaseNode) }
+        if phaseNames.contains(name) { pipelineReader.error(RuleMessages.duplicatePhase(name), at: phaseNode) }
         phaseNames.append(name)
         for fileNode in fileNodes {
           guard let relative = pipelineReader.text(fileNode, "a rule file") else { continue }
@@ -205,12 +204,8 @@ public struct RuleLoader {
     state.diagnostics += (macroFiles.map(\.0) + files.map(\.reader)).flatMap(\.diagnostics)
     state.diagnostics = pipelineReader.diagnostics + state.diagnostics
 
-    var hasher = SHA256()
-    for (path, data) in state.hashedFiles.sorted(by: { $0.0 < $1.0 }) {
-      hasher.update(data: Data(path.utf8))
-      hasher.update(data: data)
-    }
-    let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    let hash = Digest.sha256Hex(
+      state.hashedFiles.sorted(by: { $0.0 < $1.0 }).flatMap { [Array($0.0.utf8), Array($0.1)] })
     let errors = state.diagnostics.filter { $0.severity == .error }
     let ruleSet = RuleSet(
       directory: directory,

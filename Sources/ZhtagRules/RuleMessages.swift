@@ -54,7 +54,7 @@ enum RuleMessages {
   static func unbalancedMarkers() -> String { "example has unbalanced ⟦ ⟧ markers" }
   static func emptyExample() -> String { "example text is empty" }
   static func missingFile(_ path: String) -> String { "file '\(path)' named here does not exist" }
-  static func unknownPhase(_ phase: String) -> String { "phase '\(phase)' is declared twice" }
+  static func duplicatePhase(_ phase: String) -> String { "phase '\(phase)' is declared twice" }
   static func badConflictMode(_ mode: String) -> String {
     "unknown conflict mode '\(mode)' (expected best or keep-all)"
   }

@@ -65,6 +65,7 @@ measure("tag") {
   for index in documents.indices { documents[index].entities = pipeline.tagger.tag(documents[index].text).annotations }
   return documents.reduce(0) { $0 + $1.entities.count }
 }
+lexiconBenchmarks(documents, wanted: wanted, measure: measure)
 measure("write") {
   var bytes = 0
   for document in documents {

@@ -137,6 +137,36 @@ struct RulesFolder {
     #expect(result.ruleSet?.ruleBook.phases.map(\.rules.count) == [1, 1])
   }
 
+  @Test(arguments: [
+    ("rules:\n  - id: zone\n    label: ZONE\n    words: [经开区]\n    examples: [\"⟦⟧\"]\n", "entity/test.yaml:5:16: error: example text is empty"),
+    ("rules:\n  - just a text\n", "entity/test.yaml:2:5: error: a rule must be a mapping (key: value)"),
+    ("rules: 经开区\n", "entity/test.yaml:1:8: error: 'rules' must be a list"),
+    ("rules:\n  - id: zone\n    label: ZONE\n    pattern: \"k:\"\n    examples: [经开区]\n", "entity/test.yaml:4:17: error: expected a pattern element here"),
+    ("macros:\n  a: 区\n  a: 园\nrules: []\n", "entity/test.yaml:3:3: error: macro 'a' is defined twice (first at"),
+  ])
+  func otherRuleFileProblems(_ text: String, _ expected: String) throws {
+    let messages = try RulesFolder(["entity/test.yaml": text]).messages()
+    #expect(messages.contains { $0.hasPrefix(expected) }, "got:\n\(messages.joined(separator: "\n"))")
+  }
+
+  @Test func aPhaseDeclaredTwice() throws {
+    let pipeline = """
+      decode: {punctuation: d.tsv, t2s-characters: d.tsv, t2s-phrases: d.tsv, t2s-overrides: d.tsv, protected: d.tsv}
+      clean: {rules: [clean.yaml], meta-labels: d.tsv, site-furniture: d.tsv}
+      segment: {marks: d.tsv}
+      tag:
+        lexicons: lexicons
+        phases:
+          - name: main
+            files: [entity/test.yaml]
+          - name: main
+            files: []
+
+      """
+    let messages = try RulesFolder(["pipeline.yaml": pipeline]).messages()
+    #expect(messages.contains { $0.hasPrefix("pipeline.yaml:9:7: error: phase 'main' is declared twice") }, "\(messages)")
+  }
+
   @Test func missingLabelAndExamplesAreReportedTogether() throws {
     let folder = try RulesFolder(["entity/test.yaml": "rules:\n  - id: zone\n    words: [经开区]\n"])
     let messages = folder.messages()
