@@ -1,22 +1,19 @@
-// Runs the pipeline over files, folders and stdin, writing one XML per article and one
-// JSONL line per input; a broken article is reported and the batch goes on.
+// Runs the pipeline over many inputs: in parallel, in bounded memory, written in input order;
+// a broken article is reported and the batch goes on; a run can be resumed.
+import Dispatch
 import Foundation
 import ZhtagCore
 import ZhtagWrite
 
-/// One input to process: where its bytes come from and the id its outputs get.
-public struct BatchInput: Sendable, Hashable {
-  public var path: String
-  public var id: String
-}
-
 /// What a batch did.
 public struct BatchReport: Sendable {
   public var succeeded = 0
+  public var skipped = 0
   public var failures: [ArticleFailure] = []
-  public var total: Int { succeeded + failures.count }
+  public var bytes = 0
+  public var total: Int { succeeded + skipped + failures.count }
 
-  /// 0 when every article succeeded, 1 when some failed (DESIGN: exit codes in README).
+  /// 0 when every article succeeded (or was already done), 1 when some failed.
   public var exitCode: Int32 { failures.isEmpty ? 0 : 1 }
 }
 
@@ -27,147 +24,137 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
   public var description: String { "\(path): error: cannot write output: \(reason)" }
 }
 
+/// Progress after each group of articles, for a terminal line.
+public struct BatchProgress: Sendable {
+  public var done: Int
+  public var total: Int
+  public var bytesDone: Int
+  public var bytesTotal: Int
+  public var seconds: Double
+}
+
 public struct Batch {
   public var pipeline: Pipeline
-  public var outputDirectory: String
+  /// The output folder, or nil to write JSONL records to standard output (no XML, no
+  /// manifest): the mode for Spark and Hadoop Streaming pipes.
+  public var outputDirectory: String?
   public var writeXML = true
+  /// Worker threads; output bytes and order are the same for every value.
+  public var jobs = ProcessInfo.processInfo.activeProcessorCount
+  /// Skip inputs whose outputs exist from an earlier run with the same input and rules.
+  public var resume = false
   /// Called with each failure as it happens (the CLI prints it to stderr).
   public var onFailure: (ArticleFailure) -> Void = { _ in }
+  public var onProgress: (BatchProgress) -> Void = { _ in }
 
-  public init(pipeline: Pipeline, outputDirectory: String) {
+  public init(pipeline: Pipeline, outputDirectory: String?) {
     self.pipeline = pipeline
     self.outputDirectory = outputDirectory
   }
 
-  /// Expands files, folders (recursively, sorted, hidden files skipped) and `-` (stdin) into
-  /// inputs with unique ids. Paths that do not exist are kept: they fail when read, so they
-  /// still get their line in the output.
-  public static func inputs(_ arguments: [String]) -> [BatchInput] {
-    var paths: [String] = []
-    let manager = FileManager.default
-    for argument in arguments {
-      var isDirectory: ObjCBool = false
-      if argument != "-", manager.fileExists(atPath: argument, isDirectory: &isDirectory),
-        isDirectory.boolValue
-      {
-        let base = argument.hasSuffix("/") ? String(argument.dropLast()) : argument
-        var found: [String] = []
-        if let walker = manager.enumerator(atPath: base) {
-          while let relative = walker.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            if name.hasPrefix(".") {
-              walker.skipDescendants()
-              continue
-            }
-            var childIsDirectory: ObjCBool = false
-            let full = base + "/" + relative
-            if manager.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
-              found.append(full)
-            }
-          }
-        }
-        paths += found.sorted()
-      } else {
-        paths.append(argument)
-      }
-    }
-    var used: [String: Int] = [:]
-    return paths.map { path in
-      let base = path == "-" ? "stdin" : Self.id(for: path)
-      let count = used[base, default: 0] + 1
-      used[base] = count
-      return BatchInput(path: path, id: count == 1 ? base : "\(base)~\(count)")
-    }
+  /// One finished input, ready to be written.
+  struct Outcome {
+    var id: String
+    var path: String
+    var bytes: Int
+    var sha256: String?
+    var milliseconds: Int
+    var jsonl: [UInt8]
+    var xml: [UInt8]?
+    var failure: ArticleFailure?
   }
 
-  /// The file name without its extension, with characters unsafe in file names replaced.
-  static func id(for path: String) -> String {
-    var name = (path as NSString).lastPathComponent
-    if let dot = name.lastIndex(of: "."), dot != name.startIndex { name = String(name[..<dot]) }
-    let safe = name.unicodeScalars.map { scalar -> Character in
-      scalar == "/" || scalar == "\\" || scalar.value < 0x20 || scalar == ":" ? "_" : Character(scalar)
-    }
-    return safe.isEmpty ? "article" : String(safe)
-  }
-
-  /// Processes every input in order; throws only when outputs cannot be written.
+  /// Processes every input; throws only when outputs cannot be written.
   public func run(_ inputs: [BatchInput]) throws(OutputError) -> BatchReport {
-    do {
-      try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-    } catch {
-      throw OutputError(path: outputDirectory, reason: error.localizedDescription)
-    }
+    let sink = try OutputSink(directory: outputDirectory, resume: resume)
     var report = BatchReport()
-    // JSONL goes to a temporary file as articles finish, and is renamed at the end.
-    let jsonlPath = outputDirectory + "/annotations.jsonl"
-    let jsonlPartial = outputDirectory + "/.annotations.jsonl.partial"
-    guard FileManager.default.createFile(atPath: jsonlPartial, contents: nil),
-      let jsonl = FileHandle(forWritingAtPath: jsonlPartial)
-    else { throw OutputError(path: jsonlPartial, reason: "cannot create file") }
-    func append(_ bytes: [UInt8]) throws(OutputError) {
-      do { try jsonl.write(contentsOf: bytes) } catch {
-        throw OutputError(path: jsonlPartial, reason: error.localizedDescription)
+    let started = DispatchTime.now().uptimeNanoseconds
+    let bytesTotal = inputs.reduce(0) { $0 + $1.knownSize }
+    // Groups of a few articles per worker keep memory bounded and the order fixed.
+    let group = max(1, jobs) * 8
+    var index = 0
+    while index < inputs.count {
+      let slice = Array(inputs[index..<min(inputs.count, index + group)])
+      index += slice.count
+      for outcome in process(slice, sink: sink) {
+        if let failure = outcome.failure {
+          report.failures.append(failure)
+          onFailure(failure)
+        } else if outcome.jsonl.isEmpty {
+          report.skipped += 1
+        } else {
+          report.succeeded += 1
+        }
+        report.bytes += outcome.bytes
+        try sink.write(outcome, rulesHash: pipeline.ruleSet.hash, writeXML: writeXML)
       }
+      try sink.flush()
+      onProgress(BatchProgress(
+        done: index, total: inputs.count, bytesDone: report.bytes, bytesTotal: bytesTotal,
+        seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
     }
-    for input in inputs {
-      let outcome: Result<Document, ArticleFailure>
-      switch Self.read(input) {
-      case .success(let bytes): outcome = pipeline.process(bytes, id: input.id, path: input.path)
-      case .failure(let failure): outcome = .failure(failure)
-      }
-      switch outcome {
-      case .success(let document):
-        report.succeeded += 1
-        try append(JSONLRecord.encode(document))
-        if writeXML { try write(XMLArticle.encode(document), to: input.id + ".xml") }
-      case .failure(let failure):
-        report.failures.append(failure)
-        onFailure(failure)
-        try append(JSONLRecord.encode(failure))
-        if writeXML { try write(XMLArticle.encode(failure), to: input.id + ".xml") }
-      }
-    }
-    do {
-      try jsonl.close()
-      if FileManager.default.fileExists(atPath: jsonlPath) { try FileManager.default.removeItem(atPath: jsonlPath) }
-      try FileManager.default.moveItem(atPath: jsonlPartial, toPath: jsonlPath)
-    } catch {
-      throw OutputError(path: jsonlPath, reason: error.localizedDescription)
-    }
+    try sink.finish()
     return report
   }
 
-  static func read(_ input: BatchInput) -> Result<[UInt8], ArticleFailure> {
-    func failure(_ message: String) -> Result<[UInt8], ArticleFailure> {
-      .failure(ArticleFailure(
-        id: input.id, path: input.path, sha256: nil, byteCount: nil,
-        error: Diagnostic(.error, "input.unreadable", message, at: SourceLocation(file: input.path))))
+  /// Processes a group of inputs on `jobs` threads; results come back in input order.
+  private func process(_ slice: [BatchInput], sink: OutputSink) -> [Outcome] {
+    // Each worker writes only its own slots, so the buffer needs no lock.
+    let results = Slots<Outcome>(count: slice.count)
+    defer { results.deallocate() }
+    let workers = min(max(1, jobs), slice.count)
+    let pipeline = self.pipeline
+    let writeXML = self.writeXML && sink.directory != nil
+    let rulesHash = pipeline.ruleSet.hash
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var position = worker
+      while position < slice.count {
+        let input = slice[position]
+        let start = DispatchTime.now().uptimeNanoseconds
+        var outcome: Outcome
+        switch Self.read(input) {
+        case .failure(let failure):
+          outcome = Outcome(id: input.id, path: input.path, bytes: 0, sha256: nil, milliseconds: 0,
+                            jsonl: JSONLRecord.encode(failure), xml: writeXML ? XMLArticle.encode(failure) : nil,
+                            failure: failure)
+        case .success(let bytes):
+          let sha = Pipeline.sha256(bytes)
+          if sink.canSkip(id: input.id, sha256: sha, rulesHash: rulesHash, needsXML: writeXML) {
+            outcome = Outcome(id: input.id, path: input.path, bytes: bytes.count, sha256: sha, milliseconds: 0,
+                              jsonl: [], xml: nil, failure: nil)
+          } else {
+            switch pipeline.process(bytes, id: input.id, path: input.path) {
+            case .success(let document):
+              outcome = Outcome(id: input.id, path: input.path, bytes: bytes.count, sha256: sha, milliseconds: 0,
+                                jsonl: JSONLRecord.encode(document), xml: writeXML ? XMLArticle.encode(document) : nil,
+                                failure: nil)
+            case .failure(let failure):
+              outcome = Outcome(id: input.id, path: input.path, bytes: bytes.count, sha256: sha, milliseconds: 0,
+                                jsonl: JSONLRecord.encode(failure), xml: writeXML ? XMLArticle.encode(failure) : nil,
+                                failure: failure)
+            }
+          }
+        }
+        outcome.milliseconds = Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        results.buffer[position] = outcome
+        position += workers
+      }
     }
-    if input.path == "-" {
-      return .success(Array(FileHandle.standardInput.readDataToEndOfFile()))
-    }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: input.path, isDirectory: &isDirectory) else {
-      return failure("no such file")
-    }
-    if isDirectory.boolValue { return failure("is a directory") }
-    guard let data = FileManager.default.contents(atPath: input.path) else {
-      return failure("cannot read file (permission denied or not a regular file)")
-    }
-    return .success(Array(data))
+    return results.buffer.map { $0! }
+  }
+}
+
+/// Result slots shared by the workers of one group; each slot is written by one worker.
+final class Slots<Element>: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<Element?>
+
+  init(count: Int) {
+    buffer = .allocate(capacity: count)
+    buffer.initialize(repeating: nil)
   }
 
-  /// Writes through a temporary file and a rename, so an interrupted run never leaves a
-  /// truncated file that looks complete.
-  func write(_ bytes: [UInt8], to name: String) throws(OutputError) {
-    let path = outputDirectory + "/" + name
-    let temporary = outputDirectory + "/." + name + ".partial"
-    do {
-      try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-      if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-      try FileManager.default.moveItem(atPath: temporary, toPath: path)
-    } catch {
-      throw OutputError(path: path, reason: error.localizedDescription)
-    }
+  func deallocate() {
+    _ = buffer.deinitialize()
+    buffer.deallocate()
   }
 }

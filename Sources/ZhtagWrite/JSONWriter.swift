@@ -1,54 +1,54 @@
 // A small byte-level JSON writer: fast, deterministic key order, no Foundation.
 
 /// Appends JSON to a byte buffer. Keys are written in the order the caller writes them.
-struct JSONWriter {
-  var bytes: [UInt8] = []
+public struct JSONWriter {
+  public var bytes: [UInt8] = []
   private var needsComma: [Bool] = [false]
 
-  init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+  public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
   private mutating func separator() {
     if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
     needsComma[needsComma.count - 1] = true
   }
 
-  mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-  mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-  mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-  mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+  public mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+  public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+  public mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+  public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
 
   /// Writes `"key":` — the next value call writes the value without a comma.
-  mutating func key(_ key: String) {
+  public mutating func key(_ key: String) {
     separator()
     appendString(key.utf8)
     bytes.append(UInt8(ascii: ":"))
     needsComma[needsComma.count - 1] = false
   }
 
-  mutating func value(_ text: String) { separator(); appendString(text.utf8) }
-  mutating func value(_ scalars: ArraySlice<Unicode.Scalar>) {
+  public mutating func value(_ text: String) { separator(); appendString(text.utf8) }
+  public mutating func value(_ scalars: ArraySlice<Unicode.Scalar>) {
     separator()
     var utf8: [UInt8] = []
     utf8.reserveCapacity(scalars.count * 3)
     for scalar in scalars { UTF8.encode(scalar) { utf8.append($0) } }
     appendString(utf8)
   }
-  mutating func value(_ number: Int) { separator(); bytes.append(contentsOf: String(number).utf8) }
-  mutating func value(_ number: Double) {
+  public mutating func value(_ number: Int) { separator(); bytes.append(contentsOf: String(number).utf8) }
+  public mutating func value(_ number: Double) {
     separator()
     // Two decimals are enough for confidences; fixed format keeps output stable.
     let scaled = Int((number * 100).rounded())
     let text = "\(scaled / 100).\(scaled % 100 < 10 ? "0" : "")\(scaled % 100)"
     bytes.append(contentsOf: text.utf8)
   }
-  mutating func value(_ flag: Bool) { separator(); bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
-  mutating func null() { separator(); bytes.append(contentsOf: "null".utf8) }
+  public mutating func value(_ flag: Bool) { separator(); bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
+  public mutating func null() { separator(); bytes.append(contentsOf: "null".utf8) }
 
-  mutating func field(_ name: String, _ text: String?) {
+  public mutating func field(_ name: String, _ text: String?) {
     key(name)
     if let text { value(text) } else { null() }
   }
-  mutating func field(_ name: String, _ number: Int?) {
+  public mutating func field(_ name: String, _ number: Int?) {
     key(name)
     if let number { value(number) } else { null() }
   }
