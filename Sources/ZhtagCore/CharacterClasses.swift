@@ -26,11 +26,30 @@ extension Unicode.Scalar {
 }
 
 extension Array where Element == Unicode.Scalar {
-  /// The text of a range, as a String.
+  /// The text of a range, as a String (encoded to UTF-8 directly: much faster than
+  /// appending scalars to a String.UnicodeScalarView).
   public func string(_ range: TextRange) -> String {
-    var result = String.UnicodeScalarView()
-    result.append(contentsOf: self[range.start..<range.end])
-    return String(result)
+    var utf8: [UInt8] = []
+    utf8.reserveCapacity(range.count * 3)
+    for scalar in self[range.start..<range.end] {
+      let v = scalar.value
+      if v < 0x80 {
+        utf8.append(UInt8(v))
+      } else if v < 0x800 {
+        utf8.append(UInt8(0xC0 | (v >> 6)))
+        utf8.append(UInt8(0x80 | (v & 0x3F)))
+      } else if v < 0x10000 {
+        utf8.append(UInt8(0xE0 | (v >> 12)))
+        utf8.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+        utf8.append(UInt8(0x80 | (v & 0x3F)))
+      } else {
+        utf8.append(UInt8(0xF0 | (v >> 18)))
+        utf8.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+        utf8.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+        utf8.append(UInt8(0x80 | (v & 0x3F)))
+      }
+    }
+    return String(decoding: utf8, as: UTF8.self)
   }
 
   public var string: String { string(TextRange(0, count)) }

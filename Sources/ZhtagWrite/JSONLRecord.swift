@@ -31,7 +31,7 @@ public enum JSONLRecord {
     json.key("meta")
     json.beginObject()
     for name in Metadata.fieldNames {
-      json.key(name)
+      json.key(dynamic: name)
       guard let field = document.meta[name] else { json.null(); continue }
       json.beginObject()
       json.field("value", field.value)
@@ -80,7 +80,7 @@ public enum JSONLRecord {
       json.field("sentence", document.sentenceIndex(containing: entity.range).map { "s\($0 + 1)" })
       json.key("attributes")
       json.beginObject()
-      for (name, value) in entity.attributes { json.field(name, value) }
+      for (name, value) in entity.attributes { json.field(dynamic: name, value) }
       json.endObject()
       rule(entity.rule)
       json.field("phase", entity.phase)
@@ -97,7 +97,7 @@ public enum JSONLRecord {
       json.key("text"); json.value(document.text[quota.range.start..<quota.range.end])
       json.key("fields")
       json.beginObject()
-      for name in quota.fields.keys.sorted() { json.field(name, quota.fields[name]) }
+      for name in quota.fields.keys.sorted() { json.field(dynamic: name, quota.fields[name]) }
       json.endObject()
       rule(quota.rule)
       json.endObject()
@@ -123,7 +123,7 @@ public enum JSONLRecord {
     json.beginObject()
     json.key("counts")
     json.beginObject()
-    for (kind, count) in repairCounts(document.repairs) { json.field(kind, count) }
+    for (kind, count) in repairCounts(document.repairs) { json.field(dynamic: kind, count) }
     json.endObject()
     json.key("items")
     json.beginArray()
