@@ -3,9 +3,12 @@
 //   swift build -c release --product zhtag-bench
 //   .build/release/zhtag-bench CORPUS_DIR [stage …]
 //
-// Stages: read (bytes only), decode, clean, segment, tag, write, pipeline (all of them).
+// Stages: read (bytes only), decode, clean, segment, tag, write, pipeline (all of them);
+// decode-stream (decode, each document dropped; only when named);
+// icu-sentences, icu-sentences-utf8 (ICU's BreakIterator, only when named).
 // Input bytes are read into memory first; each stage is timed on its own, on the output of
 // the stage before, and reported as MB/s of input bytes. scripts/bench.sh builds the corpus.
+import CZhtagICU
 import Foundation
 import ZhtagCore
 import ZhtagPipeline
@@ -32,13 +35,27 @@ print("corpus: \(inputs.count) files, \(String(format: "%.1f", Double(totalBytes
 func measure(_ name: String, _ body: () -> Int) {
   guard wanted.contains(name) else { return }
   let start = DispatchTime.now().uptimeNanoseconds
+  let cpuStart = clock()
   let checksum = body()
   let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-  print(String(format: "%-9@ %8.1f MB/s  %6.2f s  (check %d)", name as NSString, Double(totalBytes) / 1e6 / seconds, seconds, checksum))
+  // CPU time too: on a shared machine the wall clock also counts other processes' turns.
+  let cpuSeconds = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
+  print(String(format: "%-9@ %8.1f MB/s  %6.2f s  (check %d)  cpu %.1f MB/s", name as NSString, Double(totalBytes) / 1e6 / seconds, seconds, checksum, Double(totalBytes) / 1e6 / max(cpuSeconds, 1e-9)))
 }
 
 // Each stage runs on the previous stage's output, prepared outside the timed section.
 var documents: [Document] = []
+// decode-stream: each article decoded and dropped, as `zhtag run` does (no 28,000 documents
+// kept in memory for the stages below); scripts/bench_decode.sh reports it.
+measure("decode-stream") {
+  var check = 0
+  for (input, bytes) in inputs {
+    if let document = try? pipeline.decoder.decode(bytes, id: input.id, source: SourceInfo(path: input.path, sha256: "", byteCount: bytes.count)) {
+      check += document.text.count
+    }
+  }
+  return check
+}
 measure("decode") {
   documents = inputs.compactMap { input, bytes in
     try? pipeline.decoder.decode(bytes, id: input.id, source: SourceInfo(path: input.path, sha256: "", byteCount: bytes.count))
@@ -60,6 +77,25 @@ measure("clean") {
 measure("segment") {
   for index in documents.indices { pipeline.segmenter.segment(&documents[index]) }
   return documents.reduce(0) { $0 + $1.sentences.count }
+}
+// ICU's sentence BreakIterator over the same texts, for comparison with segment (stages
+// icu-sentences: UTF-16, icu-sentences-utf8: UTF-8 through a UText; converted outside the timing).
+for (stage, utf8) in [("icu-sentences", false), ("icu-sentences-utf8", true)] where wanted.contains(stage) {
+  let texts = documents.map { String(String.UnicodeScalarView($0.text)) }
+  let utf16 = utf8 ? [] : texts.map { Array($0.utf16) }
+  let bytes = utf8 ? texts.map { Array($0.utf8) } : []
+  let breaker = zhtag_icu_sentence_breaker_open("zh")
+  var boundaries = [Int32](repeating: 0, count: 4096)
+  measure(stage) {
+    var total = 0
+    for index in documents.indices {
+      total += Int(utf8
+        ? zhtag_icu_sentence_breaks_utf8(breaker, bytes[index], Int32(bytes[index].count), &boundaries, 4096)
+        : zhtag_icu_sentence_breaks_utf16(breaker, utf16[index], Int32(utf16[index].count), &boundaries, 4096))
+    }
+    return total
+  }
+  zhtag_icu_sentence_breaker_close(breaker)
 }
 measure("tag") {
   for index in documents.indices { documents[index].entities = pipeline.tagger.tag(documents[index].text).annotations }

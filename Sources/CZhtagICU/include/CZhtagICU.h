@@ -40,6 +40,29 @@ void zhtag_icu_conversion_free(zhtag_conversion *conversion);
 /// ICU's canonical name for a charset label, or 0 when ICU does not know it.
 int32_t zhtag_icu_canonical_name(const char *label, char *out, int32_t capacity);
 
+
+// MARK: - Sentence breaks (icu_break.c; segment stage comparison, not used by the pipeline)
+
+/// An ICU sentence BreakIterator, opened once and reused for many texts.
+typedef struct zhtag_sentence_breaker zhtag_sentence_breaker;
+
+/// Opens a sentence break iterator for `locale` (e.g. "zh"); NULL when ICU fails.
+zhtag_sentence_breaker *zhtag_icu_sentence_breaker_open(const char *locale);
+
+void zhtag_icu_sentence_breaker_close(zhtag_sentence_breaker *breaker);
+
+/// Sentence boundaries of UTF-16 `text`, as UTF-16 offsets after the start (the last one is
+/// `length` when the text is not empty). Writes at most `capacity`; returns how many there
+/// are (call again with more room when larger than `capacity`), or -1 when ICU fails.
+int32_t zhtag_icu_sentence_breaks_utf16(zhtag_sentence_breaker *breaker, const uint16_t *text,
+                                        int32_t length, int32_t *boundaries, int32_t capacity);
+
+/// The same over UTF-8 `text` (through a UText); offsets are UTF-8 byte offsets.
+int32_t zhtag_icu_sentence_breaks_utf8(zhtag_sentence_breaker *breaker, const uint8_t *text,
+                                       int32_t length, int32_t *boundaries, int32_t capacity);
+
+// MARK: - end of sentence breaks
+
 #ifdef __cplusplus
 }
 #endif
