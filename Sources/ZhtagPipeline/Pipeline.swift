@@ -83,7 +83,8 @@ public struct Pipeline: Sendable {
     cleaner.clean(&document)
     document.remapRepairs()
     segmenter.segment(&document)
-    document.entities = tagger.tag(document.text).annotations
+    let context = TagContext(publicationDate: document.meta["date"]?.value)
+    document.entities = tagger.tag(document.text, context: context).annotations
     return .success(document)
   }
 

@@ -22,6 +22,15 @@ enum RuleMessages {
     "rule id '\(id)' must be lower-case letters, digits and '-'"
   }
   static func oneMatcher() -> String { "a rule needs exactly one of 'lexicon', 'words' or 'pattern'" }
+  static func emptyArgument(_ function: String) -> String { "an argument of \(function)(…) is empty" }
+  static func unknownFunction(_ name: String, known: [String]) -> String {
+    "unknown function '\(name)' (known: \(known.joined(separator: ", ")))"
+  }
+  static func functionArity(_ signature: AttributeFunctionSignature, got: Int) -> String {
+    let expected = signature.minArguments == signature.maxArguments
+      ? "\(signature.minArguments)" : "\(signature.minArguments) to \(signature.maxArguments)"
+    return "\(signature.name) takes \(expected) argument(s), got \(got): \(signature.doc)"
+  }
   static func unknownCapture(_ name: String, known: [String]) -> String {
     "the pattern has no capture '\(name)' (captures: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
   }

@@ -10,6 +10,9 @@ public enum AttributeValue: Hashable, Sendable {
   case column(String)
   /// An attribute of the lexicon entry or annotation a capture matched (`$zone.kind`).
   case captureAttribute(capture: String, attribute: String)
+  /// A function of captures and texts, computed by the engine (`number($value)`); the known
+  /// functions are listed in `AttributeFunctionSignature.known`.
+  case function(name: String, arguments: [AttributeValue])
 }
 
 /// What a rule matches.

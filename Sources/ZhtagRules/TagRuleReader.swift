@@ -87,31 +87,17 @@ enum TagRuleReader {
     var order: [String] = []
     if let attributeNode, case .mapping(let mapping) = attributeNode {
       for (keyNode, valueNode) in mapping {
-        guard let key = keyNode.string, let value = reader.text(valueNode, "an attribute") else { continue }
+        guard let key = keyNode.string, let text = reader.text(valueNode, "an attribute") else { continue }
         order.append(key)
-        guard value.hasPrefix("$") else {
-          attributes[key] = .literal(value)
-          continue
-        }
-        let reference = String(value.dropFirst())
-        switch matcher {
-        case .pattern:
-          let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
-          if !captures.contains(parts[0]) {
-            reader.error(RuleMessages.unknownCapture(parts[0], known: captures.sorted()), at: valueNode)
-          }
-          attributes[key] = parts.count == 2
-            ? .captureAttribute(capture: parts[0], attribute: parts[1]) : .column(parts[0])
-        case .lexicon(let name):
-          attributes[key] = .column(reference)
-          if let lexicon = context.lexicons[name], lexicon.column(reference) == nil {
-            reader.error(RuleMessages.unknownColumn(reference, lexicon: name, known: lexicon.columns),
-                         at: valueNode)
-          }
-        default:
-          attributes[key] = .column(reference)
-          if lexiconNode == nil {
-            reader.error(RuleMessages.columnWithoutLexicon(reference), at: valueNode)
+        switch AttributeValueParser.parse(text) {
+        case .failure(let error):
+          reader.error(error.message, at: valueNode)
+        case .success(let value):
+          attributes[key] = value
+          for problem in AttributeChecker.problems(
+            value, matcher: matcher, captures: captures, lexicons: context.lexicons, hasLexicon: lexiconNode != nil)
+          {
+            reader.error(problem, at: valueNode)
           }
         }
       }
@@ -131,6 +117,44 @@ enum TagRuleReader {
       label: label, priority: priority, matcher: matcher, attributes: attributes,
       attributeOrder: order, examples: examples, rejects: rejects,
       notFollowedBy: notFollowedBy, notPrecededBy: notPrecededBy)
+  }
+}
+
+/// Checks that an attribute value refers only to what the rule has.
+enum AttributeChecker {
+  static func problems(_ value: AttributeValue, matcher: RuleMatcher?, captures: Set<String>,
+                       lexicons: [String: Lexicon], hasLexicon: Bool) -> [String] {
+    switch value {
+    case .literal: return []
+    case .column(let reference):
+      switch matcher {
+      case .pattern:
+        return captures.contains(reference) ? [] : [RuleMessages.unknownCapture(reference, known: captures.sorted())]
+      case .lexicon(let name):
+        if let lexicon = lexicons[name], lexicon.column(reference) == nil {
+          return [RuleMessages.unknownColumn(reference, lexicon: name, known: lexicon.columns)]
+        }
+        return []
+      default:
+        return hasLexicon ? [] : [RuleMessages.columnWithoutLexicon(reference)]
+      }
+    case .captureAttribute(let capture, _):
+      if case .pattern = matcher, !captures.contains(capture) {
+        return [RuleMessages.unknownCapture(capture, known: captures.sorted())]
+      }
+      return []
+    case .function(let name, let arguments):
+      let known = AttributeFunctionSignature.known
+      guard let signature = known[name] else { return [RuleMessages.unknownFunction(name, known: known.keys.sorted())] }
+      var problems: [String] = []
+      if arguments.count < signature.minArguments || arguments.count > signature.maxArguments {
+        problems.append(RuleMessages.functionArity(signature, got: arguments.count))
+      }
+      for argument in arguments {
+        problems += self.problems(argument, matcher: matcher, captures: captures, lexicons: lexicons, hasLexicon: hasLexicon)
+      }
+      return problems
+    }
   }
 }
 

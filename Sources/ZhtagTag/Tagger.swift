@@ -170,7 +170,10 @@ public struct Tagger: Sendable {
   }
 
   /// Tags `text`; with `keepCandidates`, also returns every candidate and its outcome.
-  public func tag(_ text: [Unicode.Scalar], keepCandidates: Bool = false) -> TagResult {
+  public func tag(_ text: [Unicode.Scalar], keepCandidates: Bool = false, context: TagContext = TagContext())
+    -> TagResult
+  {
+    let functions = FunctionContext(ruleBook: ruleBook, tag: context)
     var annotations: [Annotation] = []
     var allCandidates: [Candidate] = []
     var vm = PatternVM()
@@ -199,7 +202,7 @@ public struct Tagger: Sendable {
               Candidate(
                 annotation: Annotation(
                   label: rule.label, range: range, rule: rule.reference,
-                  attributes: lexiconAttributes(rule, entry, lexicon), phase: phase.name),
+                  attributes: lexiconAttributes(rule, entry, lexicon, functions), phase: phase.name),
                 priority: rule.priority, ruleOrder: ruleIndex,
                 entry: entry.map { "\(lexicon!.file):\($0.line)" }))
           case .anchor(let pattern, let minOffset, let maxOffset):
@@ -238,7 +241,7 @@ public struct Tagger: Sendable {
             Candidate(
               annotation: Annotation(
                 label: rule.label, range: range, rule: rule.reference,
-                attributes: patternAttributes(rule, pattern.program, match, text, index), phase: phase.name),
+                attributes: patternAttributes(rule, pattern.program, match, text, index, functions), phase: phase.name),
               priority: rule.priority, ruleOrder: pattern.rule, entry: nil))
         }
       }
@@ -273,30 +276,37 @@ public struct Tagger: Sendable {
     return true
   }
 
-  private func lexiconAttributes(_ rule: TagRule, _ entry: LexiconEntry?, _ lexicon: Lexicon?) -> [(String, String)] {
-    rule.attributeOrder.compactMap { name in
-      switch rule.attributes[name] {
-      case .literal(let value): return (name, value)
+  private func lexiconAttributes(_ rule: TagRule, _ entry: LexiconEntry?, _ lexicon: Lexicon?,
+                                 _ functions: FunctionContext) -> [(String, String)] {
+    func resolve(_ value: AttributeValue) -> String? {
+      switch value {
+      case .literal(let text): return text
       case .column(let column):
-        guard let lexicon, let index = lexicon.column(column), let value = entry?.field(index), !value.isEmpty
+        guard let lexicon, let index = lexicon.column(column), let text = entry?.field(index), !text.isEmpty
         else { return nil }
-        return (name, value)
-      default: return nil
+        return text
+      case .captureAttribute: return nil
+      case .function(let name, let arguments):
+        return AttributeFunctions.all[name]?(arguments.map(resolve), functions)
       }
+    }
+    return rule.attributeOrder.compactMap { name in
+      rule.attributes[name].flatMap(resolve).map { (name, $0) }
     }
   }
 
   private func patternAttributes(_ rule: TagRule, _ program: PatternProgram, _ match: PatternMatch,
-                                 _ text: [Unicode.Scalar], _ index: AnnotationIndex) -> [(String, String)] {
-    rule.attributeOrder.compactMap { name in
-      switch rule.attributes[name] {
-      case .literal(let value): return (name, value)
+                                 _ text: [Unicode.Scalar], _ index: AnnotationIndex,
+                                 _ functions: FunctionContext) -> [(String, String)] {
+    func resolve(_ value: AttributeValue) -> String? {
+      switch value {
+      case .literal(let text): return text
       case .column(let capture):
         guard let slot = program.captureNames.firstIndex(of: capture) else { return nil }
         let start = match.captures[2 * slot]
         let end = match.captures[2 * slot + 1]
         guard start >= 0, end > start else { return nil }
-        return (name, text.string(TextRange(start, end)))
+        return text.string(TextRange(start, end))
       case .captureAttribute(let capture, let attribute):
         guard let slot = program.captureNames.firstIndex(of: capture), let payload = match.payloads[slot]
         else { return nil }
@@ -306,12 +316,16 @@ public struct Tagger: Sendable {
           guard let column = lexicon.column(attribute), let value = lexicon.entries[entryIndex].field(column),
             !value.isEmpty
           else { return nil }
-          return (name, value)
+          return value
         case .annotation(let annotationIndex):
-          return index.annotations[annotationIndex].attributes.first { $0.0 == attribute }.map { (name, $0.1) }
+          return index.annotations[annotationIndex].attributes.first { $0.0 == attribute }?.1
         }
-      case nil: return nil
+      case .function(let name, let arguments):
+        return AttributeFunctions.all[name]?(arguments.map(resolve), functions)
       }
+    }
+    return rule.attributeOrder.compactMap { name in
+      rule.attributes[name].flatMap(resolve).map { (name, $0) }
     }
   }
 

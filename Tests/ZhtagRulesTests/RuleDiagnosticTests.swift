@@ -108,6 +108,18 @@ struct RulesFolder {
     #expect(messages.contains { $0.hasPrefix(expected) }, "got:\n\(messages.joined(separator: "\n"))")
   }
 
+  @Test(arguments: [
+    ("    pattern: \"k:@zones\"\n    attributes: {kind: nosuch($k)}\n", "entity/test.yaml:5:24: error: unknown function 'nosuch' (known: concat, first, lookup)"),
+    ("    pattern: \"k:@zones\"\n    attributes: {kind: \"lookup(zones, $k)\"}\n", "entity/test.yaml:5:24: error: lookup takes 3 argument(s), got 2"),
+    ("    pattern: \"k:@zones\"\n    attributes: {kind: \"concat($k, )\"}\n", "entity/test.yaml:5:24: error: an argument of concat(…) is empty"),
+    ("    pattern: \"k:@zones\"\n    attributes: {kind: \"concat($z)\"}\n", "entity/test.yaml:5:24: error: the pattern has no capture 'z' (captures: k)"),
+  ])
+  func brokenFunctionCall(_ body: String, _ expected: String) throws {
+    let text = "rules:\n  - id: zone\n    label: ZONE\n" + body + "    examples: [经开区]\n"
+    let messages = try RulesFolder(["entity/test.yaml": text]).messages()
+    #expect(messages.contains { $0.hasPrefix(expected) }, "got:\n\(messages.joined(separator: "\n"))")
+  }
+
   @Test func macroCyclesAndDuplicatesAreReported() throws {
     let text = "macros:\n  a: \"%b 区\"\n  b: \"%a\"\nrules:\n  - id: zone\n    label: ZONE\n    pattern: \"%a\"\n    examples: [经开区]\n"
     let messages = try RulesFolder(["entity/test.yaml": text]).messages()

@@ -67,6 +67,18 @@ func tagged(_ rules: [[TagRule]], _ text: String, classes: [String: CharacterCla
     #expect(tagged([[gpe], [notCity]], "随州高新区") == ["GPE⟦随州⟧{level=city}"])
   }
 
+  @Test func attributeFunctionsComputeValues() {
+    let rule = patternRule("f", "ZONE", "p:(嘉兴|随州) k:@kinds",
+                           attributes: [("kind", .function(name: "lookup", arguments: [.literal("kinds"), .column("k"), .literal("kind")])),
+                                        ("name", .function(name: "concat", arguments: [.column("p"), .literal("·"), .column("k")])),
+                                        ("other", .function(name: "first", arguments: [.column("missing"), .literal("none")]))])
+    #expect(tagged([[rule]], "随州高新区") == ["ZONE⟦随州高新区⟧{kind=hitech,name=随州·高新区,other=none}"])
+  }
+
+  @Test func everyDeclaredFunctionIsImplemented() {
+    #expect(Set(AttributeFunctionSignature.known.keys) == Set(AttributeFunctions.all.keys))
+  }
+
   @Test func spanCaptureNarrowsTheAnnotation() {
     let rule = patternRule("s", "ORG", "span:(k:@kinds 管委会) 主任")
     #expect(tagged([[rule]], "经开区管委会主任盛付祥") == ["ORG⟦经开区管委会⟧"])

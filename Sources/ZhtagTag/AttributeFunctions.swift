@@ -1,0 +1,40 @@
+// The functions attribute values may call (`lookup(provinces, $p, canonical)`); their names and
+// arities are declared in ZhtagRules (AttributeFunctionSignature.known) so the loader can
+// check calls, and a test keeps the two lists equal.
+import ZhtagCore
+import ZhtagRules
+
+/// What a function may read besides its arguments.
+public struct TagContext: Sendable {
+  /// The article's publication date (ISO 8601), when clean found one: for relative dates.
+  public var publicationDate: String?
+
+  public init(publicationDate: String? = nil) { self.publicationDate = publicationDate }
+}
+
+/// Everything a function call sees.
+public struct FunctionContext {
+  public let ruleBook: RuleBook
+  public let tag: TagContext
+}
+
+/// An attribute function: arguments (nil when a capture matched nothing) to a value, or nil.
+public typealias AttributeFunction = @Sendable ([String?], FunctionContext) -> String?
+
+public enum AttributeFunctions {
+  /// The implementations, by name.
+  public static let all: [String: AttributeFunction] = [
+    "lookup": { arguments, context in
+      guard arguments.count == 3, let name = arguments[0], let key = arguments[1], let column = arguments[2],
+        let lexicon = context.ruleBook.lexicons[name], let index = lexicon.column(column),
+        let entry = lexicon.entries.first(where: { $0.key == key })
+      else { return nil }
+      return entry.field(index)
+    },
+    "concat": { arguments, _ in
+      let present = arguments.compactMap { $0 }
+      return present.isEmpty ? nil : present.joined()
+    },
+    "first": { arguments, _ in arguments.lazy.compactMap { $0 }.first },
+  ]
+}
