@@ -26,7 +26,10 @@ let package = Package(
       providers: [.apt(["libssl-dev"])]),
     // The ICU fence: ICU is called only from C behind an API with no ICU types, so no Swift
     // module ever sees system-ICU headers next to Foundation's own ICU (DESIGN §5).
-    .target(name: "CZhtagICU", dependencies: ["CICU"]),
+    .systemLibrary(
+      name: "CUchardet", pkgConfig: "uchardet",
+      providers: [.apt(["libuchardet-dev"])]),
+    .target(name: "CZhtagICU", dependencies: ["CICU", "CUchardet"]),
 
     // MARK: The library: a core model, one module per stage, a pipeline that wires them
     .target(name: "ZhtagCore"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exports OpenCC's traditional→simplified dictionaries (Debian package `opencc`) to the text
+# Exports OpenCC's traditional→simplified dictionaries (t2s, and the variant tables of tw2s/hk2s) (Debian package `opencc`) to the text
 # lexicons under rules/decode/, with the header every lexicon carries.
 # Run: scripts/export-opencc-dictionaries.sh   (needs opencc_dict; apt-get install opencc)
 set -euo pipefail
@@ -23,3 +23,7 @@ export_one() {  # name source-file about
 }
 export_one t2s-characters TSCharacters "traditional characters and their simplified forms"
 export_one t2s-phrases TSPhrases "traditional phrases whose simplified form differs from character-by-character conversion"
+export_one tw-variants TWVariantsRev "Taiwan variant characters and the OpenCC traditional form they stand for (OpenCC tw2s applies it before TSCharacters)"
+export_one tw-variant-phrases TWVariantsRevPhrases "Taiwan phrases whose variant characters must not be replaced one by one (OpenCC tw2s)"
+export_one hk-variants HKVariantsRev "Hong Kong variant characters and the OpenCC traditional form they stand for (OpenCC hk2s applies it before TSCharacters)"
+export_one hk-variant-phrases HKVariantsRevPhrases "Hong Kong phrases whose variant characters must not be replaced one by one (OpenCC hk2s)"

@@ -63,10 +63,17 @@ public struct Pipeline: Sendable {
     let empty = Lexicon(name: "", file: "", entries: [])
     let converter = ChineseConverter(
       characters: tables["t2s-characters"] ?? empty, phrases: tables["t2s-phrases"] ?? empty,
-      overrides: tables["t2s-overrides"] ?? empty, protected: tables["protected"] ?? empty)
+      overrides: tables["t2s-overrides"] ?? empty, protected: tables["protected"] ?? empty,
+      variants: [tables["tw-variants"] ?? empty, tables["hk-variants"] ?? empty],
+      variantPhrases: [tables["tw-variant-phrases"] ?? empty, tables["hk-variant-phrases"] ?? empty])
     let punctuation = try PunctuationTable(tables["punctuation"] ?? empty)
-    return Decoder(tables: DecodeTables(converter: converter, punctuation: punctuation),
-                   encoding: encoding)
+    let markup = try MarkupTable(entities: tables["html-entities"] ?? empty, tags: tables["html-tags"] ?? empty)
+    return Decoder(
+      tables: DecodeTables(converter: converter, punctuation: punctuation,
+                           readings: PinyinReadings(tables["pinyin-readings"] ?? empty,
+                                                    syllables: tables["pinyin-syllables"] ?? empty),
+                           markup: markup),
+      encoding: encoding)
   }
 
   /// Runs every stage on the bytes of one article.

@@ -34,7 +34,11 @@ public struct RuleLoader {
   }
 
   /// Keys of pipeline.yaml sections that may be left out.
-  static let optionalKeys: Set<String> = ["conflicts", "doc", "classes", "macros"]
+  static let optionalKeys = Set(["conflicts", "doc", "classes", "macros"] + decodeOptionalKeys)
+  /// Decode tables a rules folder may leave out (no regional variants, no markup repair, ICU's
+  /// readings only).
+  static let decodeOptionalKeys = ["tw-variants", "tw-variant-phrases", "hk-variants", "hk-variant-phrases",
+                                   "pinyin-readings", "pinyin-syllables", "html-entities", "html-tags"]
 
   public func load() -> RuleLoadResult {
     let state = State()
@@ -68,7 +72,9 @@ public struct RuleLoader {
     }
 
     // decode
-    let decodeKeys = ["punctuation", "t2s-characters", "t2s-phrases", "t2s-overrides", "protected"]
+    let decodeKeys = ["punctuation", "t2s-characters", "t2s-phrases", "t2s-overrides", "protected",
+                      "tw-variants", "tw-variant-phrases", "hk-variants", "hk-variant-phrases",
+                      "pinyin-readings", "pinyin-syllables", "html-entities", "html-tags"]
     let decodeConfig = section("decode", known: decodeKeys)
     var decodeTables: [String: Lexicon] = [:]
     for key in decodeKeys { decodeTables[key] = lexicon(decodeConfig[key], key) }

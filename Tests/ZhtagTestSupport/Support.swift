@@ -27,11 +27,14 @@ public enum Fixtures {
       .filter { !$0.hasPrefix(".") }.map { folder + "/" + $0 }
   }
 
-  /// The dev corpus articles (`../shared/corpus/dev/dev_NNN.txt`), sorted.
+  /// The dev corpus articles (`../shared/corpus/dev/dev_NNN.txt`), sorted. Stops the tests
+  /// when the shared folder is missing, so that no test passes on an empty corpus.
   public static var devCorpusPaths: [String] {
     let folder = shared.appendingPathComponent("corpus/dev").path
-    return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    let paths = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
       .filter { $0.hasPrefix("dev_") && $0.hasSuffix(".txt") }.map { folder + "/" + $0 }
+    precondition(paths.count >= 90, "the dev corpus is missing: expected ../shared/corpus/dev beside the checkout (\(folder))")
+    return paths
   }
 
   public static func bytes(_ path: String) -> [UInt8] {

@@ -41,6 +41,18 @@ void zhtag_icu_conversion_free(zhtag_conversion *conversion);
 int32_t zhtag_icu_canonical_name(const char *label, char *out, int32_t capacity);
 
 
+// MARK: - decode stage additions (Han readings, uchardet); appended by the decode work.
+// Implemented in icu_translit.c and uchardet_detect.c.
+
+/// The Han-Latin (pinyin, tone-marked) reading ICU gives for one character, as UTF-8 in `out`
+/// (not NUL-terminated; `capacity` at least 16). Returns its length, or 0 when ICU has none.
+/// Thread-safe; readings are cached.
+int32_t zhtag_han_reading(uint32_t codepoint, char *out, int32_t capacity);
+
+/// uchardet's charset name for `bytes` (e.g. "GB18030", "BIG5", "EUC-TW", "UHC") as a
+/// NUL-terminated string in `out`. Returns its length, or 0 when uchardet has no answer.
+int32_t zhtag_uchardet_detect(const uint8_t *bytes, int32_t length, char *out, int32_t capacity);
+
 // MARK: - Sentence breaks (icu_break.c; segment stage comparison, not used by the pipeline)
 
 /// An ICU sentence BreakIterator, opened once and reused for many texts.
