@@ -38,7 +38,7 @@ struct ClassMatcher: Sendable {
 
 /// A trie over the entries of one lexicon, for `@name` in patterns.
 struct LexiconTrie: Sendable {
-  private var transitions: [UInt64: Int32] = [:]
+  private var transitions = TransitionTable()
   private var terminal: [Int32] = [-1]  // entry index per node, or -1
   let lexicon: Lexicon
 
@@ -53,7 +53,7 @@ struct LexiconTrie: Sendable {
         } else {
           let next = Int32(terminal.count)
           terminal.append(-1)
-          transitions[edge] = next
+          transitions.insert(edge, next)
           node = next
         }
       }

@@ -245,7 +245,7 @@ public struct Tagger: Sendable {
               priority: rule.priority, ruleOrder: pattern.rule, entry: nil))
         }
       }
-      settle(&candidates)
+      settle(&candidates, explain: keepCandidates)
       for candidate in candidates where candidate.outcome == .won {
         annotations.append(candidate.annotation)
       }
@@ -389,7 +389,7 @@ public struct Tagger: Sendable {
 
   /// The conflict policy: higher priority, then longer span, then earlier rule, then earlier
   /// offset wins; a candidate overlapping a winner loses. In keep-all mode all win.
-  private func settle(_ candidates: inout [Candidate]) {
+  private func settle(_ candidates: inout [Candidate], explain: Bool) {
     if ruleBook.conflicts == .keepAll { return }
     let order = candidates.indices.sorted { a, b in
       let x = candidates[a]
@@ -401,14 +401,25 @@ public struct Tagger: Sendable {
       if x.ruleOrder != y.ruleOrder { return x.ruleOrder < y.ruleOrder }
       return x.annotation.range.start < y.annotation.range.start
     }
-    // Winners by position, so each check looks only at the winners around the candidate.
-    var owner: [Int: Int] = [:]  // text offset → winning candidate
+    // Winners by position, so each check looks only at the offsets the candidate covers; the
+    // table spans just the candidates' extent.
+    guard let low = candidates.lazy.map(\.annotation.range.start).min(),
+      let high = candidates.lazy.map(\.annotation.range.end).max()
+    else { return }
+    var owner = [Int32](repeating: -1, count: high - low)
     for index in order {
       let range = candidates[index].annotation.range
-      if let winner = (range.start..<range.end).lazy.compactMap({ owner[$0] }).first {
-        candidates[index].outcome = .lost(to: winner, reason: reason(candidates[index], candidates[winner]))
+      var winner: Int32 = -1
+      for offset in range.start..<range.end where owner[offset - low] >= 0 {
+        winner = owner[offset - low]
+        break
+      }
+      if winner >= 0 {
+        // The reason is written only when someone will read it (explain).
+        candidates[index].outcome = .lost(
+          to: Int(winner), reason: explain ? reason(candidates[index], candidates[Int(winner)]) : "")
       } else {
-        for offset in range.start..<range.end { owner[offset] = index }
+        for offset in range.start..<range.end { owner[offset - low] = Int32(index) }
       }
     }
   }
