@@ -33,12 +33,16 @@ def check_spans(record):
             yield from span(kind, item)
             if "text" in item and text[item["start"]:item["end"]] != item["text"]:
                 yield f"{kind} {item['id']}: text[{item['start']}:{item['end']}] != {item['text']!r}"
-    for item in record["repairs"]["items"]:
-        yield from span("repair", item)
-        if source[item["source_start"]:item["source_end"]] != item["from"]:
-            yield f"repair {item}: source_text slice differs from 'from'"
-        if text[item["start"]:item["end"]] != item["to"]:
-            yield f"repair {item}: text slice differs from 'to'"
+    counts = record["repairs"]["counts"]
+    for kind, runs in record["repairs"]["runs"].items():
+        if kind not in counts or len(runs) > counts[kind]:
+            yield f"repairs {kind}: {len(runs)} runs but count {counts.get(kind)}"
+        previous = -1
+        for s, e, ss, se in runs:
+            yield from span("repair", {"id": kind, "start": s, "end": e, "source_start": ss, "source_end": se})
+            if ss < previous:
+                yield f"repairs {kind}: runs out of source order"
+            previous = se
     for item in record["removed"]:
         if source[item["source_start"]:item["source_end"]] != item["text"]:
             yield f"removed {item['reason']}: source_text slice differs from 'text'"

@@ -125,21 +125,25 @@ public enum JSONLRecord {
     json.beginObject()
     for (kind, count) in repairCounts(document.repairs) { json.field(dynamic: kind, count) }
     json.endObject()
-    json.key("items")
-    json.beginArray()
-    for repair in document.repairs {
-      json.beginObject()
-      json.field("kind", repair.kind)
-      json.key("start"); json.value(repair.range.start)
-      json.key("end"); json.value(repair.range.end)
-      json.key("source_start"); json.value(repair.sourceRange.start)
-      json.key("source_end"); json.value(repair.sourceRange.end)
-      json.key("from")
-      json.value(document.sourceText[repair.sourceRange.start..<repair.sourceRange.end])
-      json.key("to"); json.value(document.text[repair.range.start..<repair.range.end])
-      json.endObject()
+    // Places by kind, as [start, end, source_start, source_end] quadruples; neighbouring repairs
+    // of one kind are merged into runs. The surfaces are text[start:end] and
+    // source_text[source_start:source_end]: writing them too would triple the record.
+    json.key("runs")
+    json.beginObject()
+    for (kind, runs) in repairRuns(document.repairs) {
+      json.key(dynamic: kind)
+      json.beginArray()
+      for run in runs {
+        json.beginArray()
+        json.value(run.range.start)
+        json.value(run.range.end)
+        json.value(run.sourceRange.start)
+        json.value(run.sourceRange.end)
+        json.endArray()
+      }
+      json.endArray()
     }
-    json.endArray()
+    json.endObject()
     json.endObject()
 
     writeDiagnostics(&json, document.diagnostics)
@@ -167,6 +171,29 @@ public enum JSONLRecord {
     json.endObject()
     json.bytes.append(0x0A)
     return json.bytes
+  }
+
+  /// Repairs by kind (in name order), in source order, with neighbours (touching in both the
+  /// text and the source) merged into one run.
+  static func repairRuns(_ repairs: [Repair]) -> [(String, [Repair])] {
+    var byKind: [String: [Repair]] = [:]
+    for repair in repairs { byKind[repair.kind, default: []].append(repair) }
+    return byKind.keys.sorted().map { kind in
+      let sorted = byKind[kind]!.sorted {
+        $0.sourceRange.start != $1.sourceRange.start ? $0.sourceRange.start < $1.sourceRange.start : $0.range.start < $1.range.start
+      }
+      var runs: [Repair] = []
+      for repair in sorted {
+        if var last = runs.last, last.sourceRange.end == repair.sourceRange.start, last.range.end == repair.range.start {
+          last.range = TextRange(last.range.start, repair.range.end)
+          last.sourceRange = TextRange(last.sourceRange.start, repair.sourceRange.end)
+          runs[runs.count - 1] = last
+        } else {
+          runs.append(repair)
+        }
+      }
+      return (kind, runs)
+    }
   }
 
   /// Counts per repair kind, in name order.
