@@ -34,7 +34,9 @@ let package = Package(
     // MARK: The library: a core model, one module per stage, a pipeline that wires them
     .target(name: "ZhtagCore"),
     .target(name: "ZhtagDecode", dependencies: ["ZhtagCore", "CZhtagICU"]),
-    .target(name: "ZhtagClean", dependencies: ["ZhtagCore"]),
+    // libxml2's HTML parser behind an API of plain C types (offsets of every text run).
+    .target(name: "CZhtagHTML", dependencies: ["CLibXML2"]),
+    .target(name: "ZhtagClean", dependencies: ["ZhtagCore", "CZhtagHTML"]),
     .target(name: "ZhtagSegment", dependencies: ["ZhtagCore"]),
     .target(
       name: "ZhtagRules",

@@ -14,6 +14,8 @@ public enum LineTest: Hashable, Sendable {
   case onlyCharacters(Set<Unicode.Scalar>)
   /// The line, trimmed, has at most this many characters.
   case maxLength(Int)
+  /// The line contains none of these (a sentence mark, say, to spare body text).
+  case excludes([String])
 }
 
 /// What a matching line is: furniture to drop, metadata to lift and drop, or the start of a

@@ -6,9 +6,10 @@ import ZhtagWrite
 
 /// The output side of a batch. In directory mode:
 /// - `<id>.xml` are written to `.<id>.xml.partial`, then renamed;
-/// - `annotations.jsonl` and `manifest.jsonl` grow as `.annotations.jsonl.partial` and
-///   `.manifest.jsonl.partial` and are renamed when the run ends, so an interrupted run never
-///   leaves a truncated file under the final name.
+/// - `annotations.jsonl`, `manifest.jsonl` and `quotas.csv` grow as `.annotations.jsonl.partial`,
+///   `.manifest.jsonl.partial` and `.quotas.csv.partial` and are renamed when the run ends, so an
+///   interrupted run never leaves a truncated file under the final name. quotas.csv is made from
+///   the JSONL lines, copied ones included, so a resumed run writes the same rows.
 /// With resume, the previous run's manifest and JSONL (final or partial) are read first; an
 /// input whose id, input sha256 and rules hash match an `ok` entry, whose XML exists and whose
 /// JSONL line is found, is skipped and its old line copied.
@@ -16,8 +17,11 @@ final class OutputSink: @unchecked Sendable {
   let directory: String?
   private var jsonl: FileHandle
   private var manifest: FileHandle?
+  /// quotas.csv, made from the JSONL lines (QuotaCSV.swift), so skipped articles keep their rows.
+  private var csv: FileHandle?
   private var buffer: [UInt8] = []
   private var manifestBuffer: [UInt8] = []
+  private var csvBuffer: [UInt8] = []
   /// id → (sha256, rules hash) of inputs an earlier run finished well.
   private var previous: [String: (String, String)] = [:]
   /// The earlier run's JSONL, read forward as inputs come in the same order.
@@ -62,6 +66,8 @@ final class OutputSink: @unchecked Sendable {
     }
     jsonl = try Self.create(directory + "/.annotations.jsonl.partial")
     manifest = try Self.create(directory + "/.manifest.jsonl.partial")
+    csv = try Self.create(directory + "/.quotas.csv.partial")
+    csvBuffer = QuotaCSV.header
   }
 
   private static func create(_ path: String) throws(OutputError) -> FileHandle {
@@ -91,6 +97,7 @@ final class OutputSink: @unchecked Sendable {
       }
     }
     buffer += outcome.jsonl
+    if csv != nil { csvBuffer += QuotaCSV.rows(jsonLine: outcome.jsonl) }
     if let directory, let xml = outcome.xml, writeXML {
       try Self.atomicWrite(xml, to: directory + "/" + outcome.id + ".xml", in: directory)
     }
@@ -114,11 +121,13 @@ final class OutputSink: @unchecked Sendable {
     do {
       try jsonl.write(contentsOf: buffer)
       try manifest?.write(contentsOf: manifestBuffer)
+      try csv?.write(contentsOf: csvBuffer)
     } catch {
       throw OutputError(path: directory ?? "-", reason: error.localizedDescription)
     }
     buffer.removeAll(keepingCapacity: true)
     manifestBuffer.removeAll(keepingCapacity: true)
+    csvBuffer.removeAll(keepingCapacity: true)
   }
 
   /// Renames the partial files to their final names.
@@ -129,7 +138,8 @@ final class OutputSink: @unchecked Sendable {
     do {
       try jsonl.close()
       try manifest?.close()
-      for name in ["annotations.jsonl", "manifest.jsonl"] {
+      try csv?.close()
+      for name in ["annotations.jsonl", "manifest.jsonl", "quotas.csv"] {
         let final = directory + "/" + name
         if manager.fileExists(atPath: final) { try manager.removeItem(atPath: final) }
         try manager.moveItem(atPath: directory + "/." + name + ".partial", toPath: final)

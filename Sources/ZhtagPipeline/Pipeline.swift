@@ -15,11 +15,17 @@ public struct PipelineOptions: Sendable {
   public var encoding: String?
   /// Keep every tag candidate instead of settling conflicts (DESIGN §4 keep-all mode).
   public var keepAllCandidates: Bool
+  /// Keep boilerplate lines in the text; they are still listed under `removed`, with the text
+  /// offset where they stand (for checking clean's decisions in context).
+  public var keepBoilerplate: Bool
 
-  public init(rulesDirectory: String = "rules", encoding: String? = nil, keepAllCandidates: Bool = false) {
+  public init(rulesDirectory: String = "rules", encoding: String? = nil, keepAllCandidates: Bool = false,
+              keepBoilerplate: Bool = false)
+  {
     self.rulesDirectory = rulesDirectory
     self.encoding = encoding
     self.keepAllCandidates = keepAllCandidates
+    self.keepBoilerplate = keepBoilerplate
   }
 }
 
@@ -36,6 +42,8 @@ public struct Pipeline: Sendable {
   public let cleaner: Cleaner
   public let segmenter: Segmenter
   public let tagger: Tagger
+  /// Makes quota records of QUOTA annotations (QuotaBuilder.swift).
+  public let quotaBuilder: QuotaBuilder
 
   public init(options: PipelineOptions = PipelineOptions()) throws(RulesError) {
     let encoding = options.encoding
@@ -54,9 +62,11 @@ public struct Pipeline: Sendable {
     self.ruleSet = ruleSet
     cleaner = Cleaner(
       rules: CleanRules(lineRules: ruleSet.lineRules, metaLabels: ruleSet.metaLabels,
-                        siteFurniture: ruleSet.siteFurniture))
+                        siteFurniture: ruleSet.siteFurniture, tables: ruleSet.cleanTables),
+      keepBoilerplate: options.keepBoilerplate)
     segmenter = Segmenter(marks: SentenceMarks(ruleSet.segmentMarks))
     tagger = Tagger(ruleBook: ruleSet.ruleBook)
+    quotaBuilder = QuotaBuilder(ruleBook: ruleSet.ruleBook)
   }
 
   static func makeDecoder(_ tables: [String: Lexicon], encoding: String?) throws(Diagnostic) -> Decoder {
@@ -91,7 +101,7 @@ public struct Pipeline: Sendable {
     document.remapRepairs()
     segmenter.segment(&document)
     let context = TagContext(publicationDate: document.meta["date"]?.value)
-    document.entities = tagger.tag(document.text, context: context).annotations
+    quotaBuilder.apply(tagger.tag(document.text, context: context).annotations, to: &document)
     return .success(document)
   }
 
@@ -109,8 +119,8 @@ public struct Pipeline: Sendable {
 
   static func sha256(_ bytes: [UInt8]) -> String { Digest.sha256Hex([bytes]) }
 
-  /// HTML input is recognised by its opening; the HTML cleaner comes with the clean issue,
-  /// until then HTML is cleaned as text.
+  /// HTML input is recognised by its opening; clean then reads it with libxml2's HTML parser
+  /// (decode leaves its markup alone).
   static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
     let head = String(decoding: bytes.prefix(512), as: UTF8.self).lowercased()
     return head.contains("<!doctype html") || head.contains("<html")

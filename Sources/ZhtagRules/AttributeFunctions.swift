@@ -33,6 +33,8 @@ public struct AttributeFunctionSignature: Hashable, Sendable {
     ] {
       table[signature.name] = signature
     }
+    for signature in entity { table[signature.name] = signature }  // EntityFunctionSignatures.swift
+    for signature in numbers { table[signature.name] = signature }  // NumberFunctionSignatures.swift
     return table
   }
 }
@@ -59,7 +61,7 @@ enum AttributeValueParser {
     let name = String(trimmed[..<open])
     let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
     var arguments: [AttributeValue] = []
-    for piece in inner.split(separator: ",", omittingEmptySubsequences: false) {
+    for piece in splitArguments(inner) {  // top-level commas only, so calls nest (EntityFunctionSignatures.swift)
       var argument = String(piece).trimmingSpaces()
       if argument.isEmpty { return .failure(AttributeSyntaxError(message: RuleMessages.emptyArgument(name))) }
       if argument.count >= 2, argument.hasPrefix("'") || argument.hasPrefix("\""), argument.last == argument.first {

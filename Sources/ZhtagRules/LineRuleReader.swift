@@ -4,7 +4,7 @@ import ZhtagCore
 
 enum LineRuleReader {
   static let keys = ["id", "doc", "reason", "action", "starts", "ends", "contains", "equals",
-                     "only", "max-length", "drop", "keep"]
+                     "only", "max-length", "excludes", "drop", "keep"]
 
   static func read(_ node: Node, reader: RuleFileReader, normalise: (String) -> String,
                    ids: inout [String: String]) -> LineRule?
@@ -45,13 +45,20 @@ enum LineRuleReader {
         }
       case "max-length":
         if let value = reader.integer(pair.value, "'max-length'") { tests.append(.maxLength(value)) }
+      case "excludes": tests.append(.excludes(reader.texts(pair.value, "'excludes'").map(normalise)))
       case "drop": drops = reader.texts(pair.value, "'drop'")
       case "keep": keeps = reader.texts(pair.value, "'keep'")
       default: break
       }
     }
     if id == nil { reader.error(RuleMessages.missingKey("id", in: "a clean rule"), at: node) }
-    if tests.allSatisfy({ if case .maxLength = $0 { return true } else { return false } }) {
+    // max-length and excludes only narrow a rule; alone they would match almost any line.
+    if tests.allSatisfy({
+      switch $0 {
+      case .maxLength, .excludes: return true
+      default: return false
+      }
+    }) {
       reader.error(RuleMessages.noTests(), at: node)
     }
     if drops.isEmpty { reader.error(RuleMessages.missingKey("drop", in: "a clean rule"), at: node) }

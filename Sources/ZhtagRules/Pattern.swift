@@ -52,11 +52,14 @@ public indirect enum PatternNode: Hashable, Sendable {
   }
 }
 
-/// `kind=etdz` or `kind!=etdz` on an annotation reference.
+/// `kind=etdz` or `kind!=etdz` on an annotation reference; `value` (the attribute is there)
+/// or `!value` (it is not) when `presence` is set.
 public struct AttributeTest: Hashable, Sendable {
   public var name: String
   public var value: String
   public var negated: Bool
+  /// A test of presence: `<NUMBER value>`, `<NUMBER !value>` (`value` is then unused).
+  public var presence = false
 }
 
 /// A syntax error at a character offset of the pattern text.
@@ -206,8 +209,16 @@ public struct PatternParser {
         return .annotation(label: label, tests: tests)
       }
       let nameStart = position
+      // `!name`: the attribute must be absent.
+      let absent = scalar == "!"
+      if absent { position += 1 }
       let name = readName()
       if name.isEmpty { throw PatternError(offset: position, message: PatternMessages.unexpected(scalar)) }
+      if absent || current == ">" || current == " " || current == "\t" {
+        // `name` alone: the attribute must be present.
+        tests.append(AttributeTest(name: name, value: "", negated: absent, presence: true))
+        continue
+      }
       var negated = false
       if current == "!" {
         negated = true
@@ -293,7 +304,7 @@ enum PatternMessages {
   static func unclosed(_ s: String) -> String { "'\(s)' is not closed" }
   static func expectedName(_ what: String) -> String { "expected \(what)" }
   static func attributeTest(_ name: String) -> String {
-    "attribute test '\(name)' needs '=' or '!=' and a value, e.g. <ZONE kind=etdz>"
+    "attribute test '\(name)' needs '=' or '!=' and a value, e.g. <ZONE kind=etdz>, or nothing to test that it is there (<NUMBER value>)"
   }
   static func quantifierWithoutElement(_ s: Unicode.Scalar) -> String { "'\(s)' must follow an element" }
   static func unbounded(_ s: Unicode.Scalar) -> String {

@@ -34,11 +34,14 @@ public struct RuleLoader {
   }
 
   /// Keys of pipeline.yaml sections that may be left out.
-  static let optionalKeys = Set(["conflicts", "doc", "classes", "macros"] + decodeOptionalKeys)
+  static let optionalKeys = Set(["conflicts", "doc", "classes", "macros"] + cleanTableKeys + decodeOptionalKeys)
   /// Decode tables a rules folder may leave out (no regional variants, no markup repair, ICU's
   /// readings only).
   static let decodeOptionalKeys = ["tw-variants", "tw-variant-phrases", "hk-variants", "hk-variant-phrases",
                                    "pinyin-readings", "pinyin-syllables", "html-entities", "html-tags"]
+  /// Tables of the clean stage besides its rules, labels and furniture (optional; clean has
+  /// built-in fallbacks), handed over in `RuleSet.cleanTables` by key.
+  static let cleanTableKeys = ["features", "surnames", "bylines", "html-tags"]
 
   public func load() -> RuleLoadResult {
     let state = State()
@@ -83,7 +86,7 @@ public struct RuleLoader {
     }
 
     // clean
-    let cleanConfig = section("clean", known: ["rules", "meta-labels", "site-furniture"])
+    let cleanConfig = section("clean", known: ["rules", "meta-labels", "site-furniture"] + Self.cleanTableKeys)
     var lineRules: [LineRule] = []
     var ids: [String: String] = [:]
     if let files = cleanConfig["rules"] {
@@ -94,6 +97,10 @@ public struct RuleLoader {
     }
     let metaLabels = lexicon(cleanConfig["meta-labels"], "meta-labels", normalised: true)
     let furniture = lexicon(cleanConfig["site-furniture"], "site-furniture", normalised: true)
+    var cleanTables: [String: Lexicon] = [:]
+    for key in Self.cleanTableKeys where cleanConfig[key] != nil {
+      cleanTables[key] = lexicon(cleanConfig[key], key, normalised: true)
+    }
 
     // segment
     let segmentConfig = section("segment", known: ["marks"])
@@ -218,7 +225,7 @@ public struct RuleLoader {
       ruleBook: RuleBook(phases: phases, lexicons: lexicons, conflicts: conflicts, classes: classes),
       decodeTables: decodeTables, lineRules: lineRules, metaLabels: metaLabels,
       siteFurniture: furniture, segmentMarks: segmentMarks, hash: hash,
-      warnings: state.diagnostics.filter { $0.severity != .error })
+      warnings: state.diagnostics.filter { $0.severity != .error }, cleanTables: cleanTables)
     return RuleLoadResult(ruleSet: errors.isEmpty ? ruleSet : nil, diagnostics: state.diagnostics)
   }
 

@@ -36,7 +36,7 @@ public struct CharacterClassDefinition: Hashable, Sendable {
   }
 
   /// Classes defined by Unicode properties, in code.
-  public static let builtIn: Set<String> = ["han", "digit", "latin", "upper", "lower", "space", "punct", "any"]
+  public static let builtIn: Set<String> = ["han", "digit", "latin", "upper", "lower", "space", "newline", "punct", "any"]
 }
 
 /// An example under a rule: a text that must (or must not) match.
@@ -159,4 +159,7 @@ public struct RuleSet: Sendable {
   public var hash: String
   /// Warnings found while loading (errors stop the load).
   public var warnings: [Diagnostic]
+  /// The other tables of clean by their key in pipeline.yaml (`features`, `surnames`,
+  /// `bylines`, `html-tags`).
+  public var cleanTables: [String: Lexicon] = [:]
 }

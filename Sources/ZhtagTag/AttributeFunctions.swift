@@ -23,7 +23,9 @@ public typealias AttributeFunction = @Sendable ([String?], FunctionContext) -> S
 
 public enum AttributeFunctions {
   /// The implementations, by name.
-  public static let all: [String: AttributeFunction] = [
+  public static let all: [String: AttributeFunction] = builtIn.merging(EntityFunctions.all) { a, _ in a }
+    .merging(NumberFunctions.all) { a, _ in a }  // NumberFunctions.swift
+  static let builtIn: [String: AttributeFunction] = [
     "lookup": { arguments, context in
       guard arguments.count == 3, let name = arguments[0], let key = arguments[1], let column = arguments[2],
         let lexicon = context.ruleBook.lexicons[name], let index = lexicon.column(column),

@@ -54,6 +54,12 @@ public struct Tagger: Sendable {
   struct CompiledPhase: Sendable {
     var name: String
     var patterns: [CompiledPattern]
+    /// Per pattern: the class of a run that is all the pattern has before its anchor, if so
+    /// (ClassRunAnchor.swift).
+    var runs: [ClassMatcher?] = []
+    /// Per pattern anchored on an annotation: the attribute tests of that annotation, checked
+    /// when starts are gathered (ClassRunAnchor.swift).
+    var labelTests: [[AttributeTest]] = []
   }
 
   /// One automaton over the keys of every phase, scanned once per text.
@@ -69,6 +75,8 @@ public struct Tagger: Sendable {
   private let constraints: [Int: CompiledPattern]
   /// The lexicon of each lexicon rule, by rule index.
   private let ruleLexicons: [Lexicon?]
+  /// Links mentions after the last phase (refers_to, propagated names, posts to persons).
+  private let linker: MentionLinker
 
   /// Pattern rules with no fixed part to anchor on: they are tried at every character, which
   /// is correct but slow (`zhtag rules check` warns about them).
@@ -95,6 +103,8 @@ public struct Tagger: Sendable {
     var payloads: [[(phase: Int, payload: Payload)]] = []
     for phase in ruleBook.phases {
       var patterns: [CompiledPattern] = []
+      var runs: [ClassMatcher?] = []
+      var labelTests: [[AttributeTest]] = []
       let phaseIndex = phases.count
       func add(_ key: [Unicode.Scalar], _ payload: Payload) {
         guard !key.isEmpty else { return }
@@ -132,7 +142,10 @@ public struct Tagger: Sendable {
         case .pattern(let node):
           let program = PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex)
           var anchor = Anchor.everywhere
+          var run: ClassMatcher?
+          var tests: [AttributeTest] = []
           if let found = Self.findAnchor(node) {
+            run = Self.leadingRun(node, classes: ruleBook.classes)
             switch found.kind {
             case .keys(let anchorKeys):
               anchor = .keys
@@ -147,18 +160,26 @@ public struct Tagger: Sendable {
               }
             case .label(let label):
               anchor = .label(label, minOffset: found.minOffset, maxOffset: found.maxOffset)
+              tests = Self.anchorTests(node)
             }
+          } else if let leading = Self.leadingKeys(node, classes: ruleBook.classes) {
+            // No fixed part further on: anchor on the characters a match must begin with
+            // (a small class such as [digit] or a data-defined one; see LeadingKeys.swift).
+            anchor = .keys
+            for key in leading { add(key, .anchor(pattern: patterns.count, minOffset: 0, maxOffset: 0)) }
           }
           let lookbehind = rule.notPrecededBy.map {
             (PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex), $0.lengthBounds().max ?? 0)
           }
+          runs.append(run)
+          labelTests.append(tests)
           patterns.append(CompiledPattern(
             rule: ruleIndex, program: program, anchor: anchor,
             notFollowedBy: rule.notFollowedBy.map { PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex) },
             notPrecededBy: lookbehind))
         }
       }
-      phases.append(CompiledPhase(name: phase.name, patterns: patterns))
+      phases.append(CompiledPhase(name: phase.name, patterns: patterns, runs: runs, labelTests: labelTests))
     }
     self.automaton = Automaton(keys: keys)
     self.payloads = payloads
@@ -167,6 +188,7 @@ public struct Tagger: Sendable {
     self.tries = tries
     self.constraints = constraints
     self.ruleLexicons = ruleLexicons
+    self.linker = MentionLinker(ruleBook: ruleBook)
   }
 
   /// Tags `text`; with `keepCandidates`, also returns every candidate and its outcome.
@@ -185,52 +207,93 @@ public struct Tagger: Sendable {
     for (phaseIndex, phase) in phases.enumerated() {
       var candidates: [Candidate] = []
       var starts = [[Int]](repeating: [], count: phase.patterns.count)
+      // The annotations of earlier phases, indexed once per phase (constraints and patterns).
+      let index = AnnotationIndex(annotations)
       do {
         for (payload, start, end) in hits[phaseIndex] {
           switch payload {
           case .rule(let ruleIndex, let entryIndex):
-            let rule = rules[ruleIndex]
+            // Fields are read in place: copying a TagRule per hit costs a retain per field.
             let lexicon = ruleLexicons[ruleIndex]
             let entry = entryIndex >= 0 ? lexicon?.entries[Int(entryIndex)] : nil
             let range = TextRange(start, end)
             if let constraint = constraints[ruleIndex],
-              !allowed(constraint, range, text, AnnotationIndex(annotations), &vm)
+              !allowed(constraint, range, text, index, &vm)
             {
               continue
             }
             candidates.append(
               Candidate(
                 annotation: Annotation(
-                  label: rule.label, range: range, rule: rule.reference,
-                  attributes: lexiconAttributes(rule, entry, lexicon, functions), phase: phase.name),
-                priority: rule.priority, ruleOrder: ruleIndex,
-                entry: entry.map { "\(lexicon!.file):\($0.line)" }))
+                  label: rules[ruleIndex].label, range: range, rule: rules[ruleIndex].reference,
+                  attributes: lexiconAttributes(ruleIndex, entry, lexicon, functions), phase: phase.name),
+                priority: rules[ruleIndex].priority, ruleOrder: ruleIndex,
+                entry: keepCandidates ? entry.map { "\(lexicon!.file):\($0.line)" } : nil))
           case .anchor(let pattern, let minOffset, let maxOffset):
+            if let run = phase.runs[pattern] {
+              // Only starts inside the run of the class right before the hit can match.
+              var length = 0
+              while length < maxOffset, start - length > 0, run.matches(text[start - length - 1]) { length += 1 }
+              if length >= minOffset {
+                for offset in minOffset...length { starts[pattern].append(start - offset) }
+              }
+              continue
+            }
             for offset in minOffset...maxOffset where start - offset >= 0 {
               starts[pattern].append(start - offset)
             }
           }
         }
       }
-      let index = AnnotationIndex(annotations)
-      for (patternIndex, pattern) in phase.patterns.enumerated() {
+      // Starts of the earlier annotations by label, found once per phase.
+      var labelStarts: [String: [Int]] = [:]
+      for patternIndex in phase.patterns.indices {
+        // Most patterns have no start in a given text: look before copying the pattern.
+        if case .keys = phase.patterns[patternIndex].anchor, starts[patternIndex].isEmpty { continue }
+        let pattern = phase.patterns[patternIndex]
         var positions: [Int]
         switch pattern.anchor {
         case .keys: positions = starts[patternIndex]
         case .label(let label, let minOffset, let maxOffset):
-          positions = index.starts(of: label).flatMap { start in
-            (minOffset...maxOffset).compactMap { start - $0 >= 0 ? start - $0 : nil }
+          positions = []
+          let tests = phase.labelTests[patternIndex]
+          if tests.isEmpty {
+            if labelStarts.isEmpty {
+              for annotation in annotations { labelStarts[annotation.label, default: []].append(annotation.range.start) }
+            }
+            for start in labelStarts[label] ?? [] {
+              for offset in minOffset...maxOffset where start - offset >= 0 { positions.append(start - offset) }
+            }
+          } else {
+            // Only annotations that pass the anchor's tests (<GPE zone=new-area>) can start a match.
+            for annotation in annotations where annotation.label == label && Self.passes(annotation, tests) {
+              let start = annotation.range.start
+              for offset in minOffset...maxOffset where start - offset >= 0 { positions.append(start - offset) }
+            }
           }
+          if positions.isEmpty { continue }
         case .everywhere: positions = Array(0..<text.count)
         }
-        positions = Array(Set(positions)).sorted()
+        positions.sort()  // sorted and unique, without hashing (a suffix anchor proposes dozens of starts)
+        var unique = 0
+        for i in positions.indices where unique == 0 || positions[unique - 1] != positions[i] {
+          positions[unique] = positions[i]
+          unique += 1
+        }
+        positions.removeLast(positions.count - unique)
         var covered = 0
+        // A not-preceded-by that applies at the match start (no span capture, or one that opens
+        // the pattern) is tested before matching: most starts of a name-before-suffix pattern
+        // (…大会, …项目) fail it, and it costs one lookbehind instead of a match.
+        let spanSlot = pattern.program.captureNames.firstIndex(of: "span")
+        let lookbehindFirst = pattern.notPrecededBy != nil
+          && (spanSlot == nil || pattern.program.opensWithSave(2 * spanSlot!))
         for start in positions where start >= covered {
+          if lookbehindFirst, precededBy(pattern, start, text, index, &vm) { continue }
           guard let match = vm.match(pattern.program, tries: tries, text: text, annotations: index, at: start)
           else { continue }
-          let rule = rules[pattern.rule]
           var range = TextRange(start, match.end)
-          if let slot = pattern.program.captureNames.firstIndex(of: "span"),
+          if let slot = spanSlot,
             match.captures[2 * slot] >= 0, match.captures[2 * slot + 1] > match.captures[2 * slot]
           {
             range = TextRange(match.captures[2 * slot], match.captures[2 * slot + 1])
@@ -240,9 +303,10 @@ public struct Tagger: Sendable {
           candidates.append(
             Candidate(
               annotation: Annotation(
-                label: rule.label, range: range, rule: rule.reference,
-                attributes: patternAttributes(rule, pattern.program, match, text, index, functions), phase: phase.name),
-              priority: rule.priority, ruleOrder: pattern.rule, entry: nil))
+                label: rules[pattern.rule].label, range: range, rule: rules[pattern.rule].reference,
+                attributes: patternAttributes(pattern.rule, pattern.program, match, text, index, functions),
+                phase: phase.name),
+              priority: rules[pattern.rule].priority, ruleOrder: pattern.rule, entry: nil))
         }
       }
       settle(&candidates, explain: keepCandidates)
@@ -254,6 +318,7 @@ public struct Tagger: Sendable {
     annotations.sort { a, b in
       a.range != b.range ? a.range < b.range : a.rule.id < b.rule.id
     }
+    annotations = linker.link(annotations, text: text)  // MentionLinker.swift: rules/lexicons/mention-links.tsv
     return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: vm.steps)
   }
 
@@ -276,7 +341,21 @@ public struct Tagger: Sendable {
     return true
   }
 
-  private func lexiconAttributes(_ rule: TagRule, _ entry: LexiconEntry?, _ lexicon: Lexicon?,
+  /// Whether the pattern's not-preceded-by matches right before `start`.
+  private func precededBy(_ pattern: CompiledPattern, _ start: Int, _ text: [Unicode.Scalar],
+                          _ index: AnnotationIndex, _ vm: inout PatternVM) -> Bool {
+    guard let (before, maxLength) = pattern.notPrecededBy else { return false }
+    if let single = before.singleClass {  // [^…] before the start: one character test
+      return start > 0 && single.matches(text[start - 1])
+    }
+    for from in max(0, start - maxLength)..<start
+    where vm.match(before, tries: tries, text: text, annotations: index, at: from, endingAt: start) != nil {
+      return true
+    }
+    return false
+  }
+
+  private func lexiconAttributes(_ rule: Int, _ entry: LexiconEntry?, _ lexicon: Lexicon?,
                                  _ functions: FunctionContext) -> [(String, String)] {
     func resolve(_ value: AttributeValue) -> String? {
       switch value {
@@ -290,12 +369,12 @@ public struct Tagger: Sendable {
         return AttributeFunctions.all[name]?(arguments.map(resolve), functions)
       }
     }
-    return rule.attributeOrder.compactMap { name in
-      rule.attributes[name].flatMap(resolve).map { (name, $0) }
+    return rules[rule].attributeOrder.compactMap { name in
+      rules[rule].attributes[name].flatMap(resolve).map { (name, $0) }
     }
   }
 
-  private func patternAttributes(_ rule: TagRule, _ program: PatternProgram, _ match: PatternMatch,
+  private func patternAttributes(_ rule: Int, _ program: PatternProgram, _ match: PatternMatch,
                                  _ text: [Unicode.Scalar], _ index: AnnotationIndex,
                                  _ functions: FunctionContext) -> [(String, String)] {
     func resolve(_ value: AttributeValue) -> String? {
@@ -324,8 +403,8 @@ public struct Tagger: Sendable {
         return AttributeFunctions.all[name]?(arguments.map(resolve), functions)
       }
     }
-    return rule.attributeOrder.compactMap { name in
-      rule.attributes[name].flatMap(resolve).map { (name, $0) }
+    return rules[rule].attributeOrder.compactMap { name in
+      rules[rule].attributes[name].flatMap(resolve).map { (name, $0) }
     }
   }
 
@@ -391,15 +470,15 @@ public struct Tagger: Sendable {
   /// offset wins; a candidate overlapping a winner loses. In keep-all mode all win.
   private func settle(_ candidates: inout [Candidate], explain: Bool) {
     if ruleBook.conflicts == .keepAll { return }
+    // The keys in a plain array, so that comparing copies no candidate (and its strings).
+    let keys = candidates.map { ($0.priority, $0.annotation.range.count, $0.ruleOrder, $0.annotation.range.start) }
     let order = candidates.indices.sorted { a, b in
-      let x = candidates[a]
-      let y = candidates[b]
-      if x.priority != y.priority { return x.priority > y.priority }
-      if x.annotation.range.count != y.annotation.range.count {
-        return x.annotation.range.count > y.annotation.range.count
-      }
-      if x.ruleOrder != y.ruleOrder { return x.ruleOrder < y.ruleOrder }
-      return x.annotation.range.start < y.annotation.range.start
+      let x = keys[a]
+      let y = keys[b]
+      if x.0 != y.0 { return x.0 > y.0 }
+      if x.1 != y.1 { return x.1 > y.1 }
+      if x.2 != y.2 { return x.2 < y.2 }
+      return x.3 < y.3
     }
     // Winners by position, so each check looks only at the offsets the candidate covers; the
     // table spans just the candidates' extent.

@@ -35,6 +35,9 @@ struct Run: ParsableCommand {
   @Flag(help: "Write only annotations.jsonl and the manifest, no XML files.")
   var noXML = false
 
+  @Flag(help: "Keep boilerplate lines in the text (still listed under removed, at the offset where they stand).")
+  var keepBoilerplate = false
+
   @OptionGroup var rules: RulesOption
 
   func validate() throws {
@@ -43,7 +46,7 @@ struct Run: ParsableCommand {
   }
 
   func run() throws {
-    let pipeline = try rules.pipeline(encoding: encoding)
+    let pipeline = try rules.pipeline(encoding: encoding, keepBoilerplate: keepBoilerplate)
     var batch = Batch(pipeline: pipeline, outputDirectory: out == "-" ? nil : out)
     batch.writeXML = !noXML
     batch.jobs = jobs

@@ -22,16 +22,17 @@ struct RulesOption: ParsableArguments {
   @Option(name: .long, help: "The rules directory.")
   var rules: String = "rules"
 
-  func pipeline(encoding: String? = nil, keepAll: Bool = false) throws -> Pipeline {
-    try loadPipeline(rules: rules, encoding: encoding, keepAll: keepAll)
+  func pipeline(encoding: String? = nil, keepAll: Bool = false, keepBoilerplate: Bool = false) throws -> Pipeline {
+    try loadPipeline(rules: rules, encoding: encoding, keepAll: keepAll, keepBoilerplate: keepBoilerplate)
   }
 }
 
 /// Loads the pipeline, or prints every rule problem and exits with code 2.
-func loadPipeline(rules: String, encoding: String? = nil, keepAll: Bool = false) throws -> Pipeline {
+func loadPipeline(rules: String, encoding: String? = nil, keepAll: Bool = false,
+                  keepBoilerplate: Bool = false) throws -> Pipeline {
   do {
     return try Pipeline(options: PipelineOptions(rulesDirectory: rules, encoding: encoding,
-                                                 keepAllCandidates: keepAll))
+                                                 keepAllCandidates: keepAll, keepBoilerplate: keepBoilerplate))
   } catch {
     for diagnostic in error.diagnostics { Output.error(diagnostic.description) }
     Output.error("\(error.diagnostics.filter { $0.severity == .error }.count) error(s) in \(rules)")

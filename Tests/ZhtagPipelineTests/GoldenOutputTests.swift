@@ -18,7 +18,7 @@ import ZhtagTestSupport
     let produced = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
       .filter { !$0.hasPrefix(".") && $0 != "manifest.jsonl" }
     #expect(produced == expected)
-    #expect(expected.contains("annotations.jsonl") && expected.count == 6)
+    #expect(expected.contains("annotations.jsonl") && expected.contains("quotas.csv") && expected.count == 7)
     for name in expected {
       let want = Fixtures.bytes(Fixtures.path("output/" + name))
       let got = Fixtures.bytes(out + "/" + name)

@@ -117,7 +117,7 @@ func tagged(_ rules: [[TagRule]], _ text: String, classes: [String: CharacterCla
     ("[han", 0, "'[' is not closed"),
     ("[]", 0, "a character class needs at least one class name, e.g. [han]"),
     ("<GPE", 0, "'<' is not closed"),
-    ("<GPE kind>", 5, "attribute test 'kind' needs '=' or '!=' and a value, e.g. <ZONE kind=etdz>"),
+    ("<GPE kind:x>", 5, "attribute test 'kind' needs '=' or '!=' and a value, e.g. <ZONE kind=etdz>, or nothing to test that it is there (<NUMBER value>)"),
     ("\"\"", 0, "an empty quoted text matches nothing"),
     ("?经", 0, "'?' must follow an element"),
     ("@", 1, "expected a lexicon name after @"),

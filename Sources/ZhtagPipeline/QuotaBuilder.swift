@@ -1,0 +1,378 @@
+// The quota record builder: every QUOTA annotation of the tag stage becomes a record of
+// `Document.quotas` (value in the base unit, interval, comparator, time, subject, kind…), read
+// from the annotation's attributes, the AMOUNT it spans and the words of its clause. Field
+// names and meanings: Documentation/Quotas.md and schema/annotations.schema.json. Its word
+// lists are data: rules/lexicons/quota-labels.tsv, quota-words.tsv, plan-periods.tsv.
+import ZhtagCore
+import ZhtagRules
+import ZhtagTag
+
+public struct QuotaBuilder: Sendable {
+  /// Label → role (quota, amount, subject, time).
+  let roles: [String: String]
+  /// Word → roles (trim-start, trim-end, target, actual, base, scope-open, scope-close).
+  let words: [String: Set<String>]
+  /// Trim words, longest first.
+  let trimStart: [[Unicode.Scalar]]
+  let trimEnd: [[Unicode.Scalar]]
+  let targetWords: [[Unicode.Scalar]]
+  let evaluator: NumeralEvaluator?
+
+  public init(ruleBook: RuleBook) {
+    var roles: [String: String] = [:]
+    if let lexicon = ruleBook.lexicons["quota-labels"], let column = lexicon.column("role") {
+      for entry in lexicon.entries { roles[entry.key] = entry.field(column) ?? "" }
+    }
+    self.roles = roles
+    var words: [String: Set<String>] = [:]
+    if let lexicon = ruleBook.lexicons["quota-words"], let column = lexicon.column("roles") {
+      for entry in lexicon.entries {
+        words[entry.key] = Set((entry.field(column) ?? "").split(separator: " ").map(String.init))
+      }
+    }
+    self.words = words
+    func list(_ role: String) -> [[Unicode.Scalar]] {
+      words.filter { $0.value.contains(role) }.keys.map { Array($0.unicodeScalars) }
+        .sorted { $0.count != $1.count ? $0.count > $1.count : String(String.UnicodeScalarView($0)) < String(String.UnicodeScalarView($1)) }
+    }
+    trimStart = list("trim-start")
+    trimEnd = list("trim-end")
+    targetWords = list("target")
+    evaluator = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
+  }
+
+  /// Splits the tag stage's annotations: QUOTA annotations become `document.quotas`, labels that
+  /// begin with `_` are dropped, the others become `document.entities`.
+  public func apply(_ annotations: [Annotation], to document: inout Document) {
+    var entities: [Annotation] = []
+    var quotas: [Annotation] = []
+    var context: [Annotation] = []
+    for annotation in annotations {
+      let role = roles[annotation.label]
+      if role == "quota" {
+        quotas.append(annotation)
+        continue
+      }
+      if role != nil { context.append(annotation) }
+      if !annotation.label.hasPrefix("_") { entities.append(annotation) }
+    }
+    document.entities = entities
+    var records: [Quota] = []
+    var previous: (record: Quota, sentence: Int?)?
+    for annotation in quotas {
+      let record = build(annotation, context, document, previous)
+      previous = (record, record.fields["sentence"].flatMap { Int($0.dropFirst()) }.map { $0 - 1 })
+      records.append(record)
+    }
+    document.quotas = records
+  }
+
+  // MARK: - One record
+
+  func build(_ quota: Annotation, _ context: [Annotation], _ document: Document,
+             _ previous: (record: Quota, sentence: Int?)?) -> Quota
+  {
+    let text = document.text
+    var attributes: [String: String] = [:]
+    for (name, value) in quota.attributes where attributes[name] == nil { attributes[name] = value }
+    var fields: [String: String] = [:]
+    func set(_ name: String, _ value: String?) {
+      if let value, !value.isEmpty { fields[name] = value }
+    }
+
+    // The sentence, and the clause before the quota (back to a punctuation mark).
+    let sentenceIndex = document.sentenceIndex(containing: quota.range)
+      ?? document.sentenceIndex(containing: TextRange(quota.range.start, quota.range.start + 1))
+    let sentence = sentenceIndex.map { document.sentences[$0].range } ?? TextRange(0, text.count)
+    if let sentenceIndex { set("sentence", "s\(sentenceIndex + 1)") }
+    var clauseStart = quota.range.start
+    while clauseStart > sentence.start, quota.range.start - clauseStart < 40, !isClauseMark(text[clauseStart - 1]) {
+      clauseStart -= 1
+    }
+    if let previous, previous.record.range.end > clauseStart, previous.record.range.end <= quota.range.start {
+      clauseStart = previous.record.range.end
+    }
+
+    // The amount the quota reads.
+    let amountText = attributes["amount"]
+    let amount = context.last { annotation in
+      roles[annotation.label] == "amount" && quota.range.start <= annotation.range.start
+        && annotation.range.end <= quota.range.end
+        && (amountText == nil || text.string(annotation.range) == amountText)
+    }
+    var amountAttributes: [String: String] = [:]
+    for (name, value) in amount?.attributes ?? [] where amountAttributes[name] == nil { amountAttributes[name] = value }
+
+    // Time: the nearest date or period before the quota in its sentence (not a base: 在2022年基础上),
+    // else the first one after it in the same clause.
+    let times = context.filter { annotation in
+      roles[annotation.label] == "time" && sentence.start <= annotation.range.start && annotation.range.end <= sentence.end
+        && !follows(text, annotation.range.end, role: "base")
+    }
+    var cut = clauseStart
+    if let time = times.last(where: { $0.range.end <= quota.range.start })
+      ?? times.first(where: { $0.range.start >= quota.range.end && !text[quota.range.end..<$0.range.start].contains(where: isClauseMark) })
+    {
+      var start = time.range.start
+      var relation = "in"
+      if let (word, roles) = wordBefore(text, time.range.start, from: sentence.start) {
+        relation = roles.contains("time-by") ? "by" : "as-of"
+        start -= word.count
+      }
+      set("time", text.string(TextRange(start, time.range.end)))
+      set("time_value", time.attributes.first { $0.0 == "value" }?.1)
+      set("time_relation", relation)
+      if time.range.end <= quota.range.start, time.range.end > cut { cut = time.range.end }
+    }
+
+    // Subject: the nearest zone or organisation before the quota in its sentence.
+    if let subject = context.last(where: { annotation in
+      roles[annotation.label] == "subject" && sentence.start <= annotation.range.start
+        && annotation.range.end <= quota.range.start && !insideScope(text, annotation.range, clauseStart)
+    }) {
+      set("subject", text.string(subject.range))
+      set("subject_label", subject.label)
+      if subject.range.start >= cut, subject.range.end <= quota.range.start { cut = subject.range.end }
+    }
+
+    // Another figure in the clause before this one ends what this one measures (7%和57.9%);
+    // a count may belong to it (两项排名).
+    if let figure = context.last(where: { roles[$0.label] == "amount" && $0.range.end <= quota.range.start
+      && $0.range.end > max(cut, clauseStart) && !$0.attributes.contains { $0 == ("class", "count") } })
+    {
+      cut = figure.range.end
+    }
+
+    // The indicator: written after the figure (rule attribute), or the words before it.
+    var range = quota.range
+    var indicator = attributes["indicator"]
+    var back = Array(text[max(cut, clauseStart)..<quota.range.start])
+    var backStart = max(cut, clauseStart)
+    if let (inner, before) = enclosed(back, open: "在", closeRole: "base") {
+      set("base", String(String.UnicodeScalarView(inner)))
+      back = before
+    }
+    if let (inner, before) = enclosed(back, open: "在", closeRole: "scope-close") {
+      set("scope", String(String.UnicodeScalarView(inner)))
+      back = before
+    }
+    if let de = back.lastIndex(of: "的"), back.count - de - 1 >= 2 {
+      backStart += de + 1
+      back = Array(back[(de + 1)...])
+    }
+    let trimmed = trim(back)
+    backStart += trimmed.dropped
+    back = trimmed.words
+    if attributes["form"] == "nominal", let verb = attributes["verb"] { back += Array(verb.unicodeScalars) }
+    if indicator == nil, !back.isEmpty {
+      indicator = String(String.UnicodeScalarView(back))
+      range = TextRange(backStart, quota.range.end)
+    }
+    if indicator == nil, let previous, previous.sentence == sentenceIndex,
+      quota.range.start - previous.record.range.end <= 2
+    {
+      indicator = previous.record.fields["indicator"]  // 17万元（约2.4万美元）: the same indicator
+    }
+    set("indicator", indicator)
+
+    // The figure, its interval, its unit and base unit.
+    set("amount", amount.map { text.string($0.range) })
+    set("verb", attributes["verb"])
+    set("rate", attributes["rate"])
+    set("direction", attributes["direction"])
+    set("reference", attributes["reference"])
+    if fields["scope"] == nil { set("scope", attributes["scope"]) }
+    set("unit", amountAttributes["unit"])
+    set("dimension", amountAttributes["dimension"])
+    set("base_unit", amountAttributes["base"])
+    let comparator = attributes["comparator"] ?? "="
+    set("comparator", comparator)
+    var approximate = attributes["approximate"] == "yes"
+    var value = amountAttributes["value"].flatMap { ExactDecimal(parsing: $0) }
+    var low: (ExactDecimal, Bool)?
+    var high: (ExactDecimal, Bool)?
+    if let lowText = amountAttributes["low"], let highText = amountAttributes["high"],
+      let a = ExactDecimal(parsing: lowText), let b = ExactDecimal(parsing: highText)
+    {
+      low = (a, true)
+      high = (b, true)
+      value = nil
+    }
+    if let number = amountAttributes["number"], let reading = evaluator?.read(number.unicodeScalars) {
+      if reading.scaleExponent > 0 { set("scale", ExactDecimal.one.shifted(by: reading.scaleExponent).description) }
+      if reading.approximate, value != nil, amountAttributes["class"] != "rank" {
+        // 十几万, 500多亿: an interval, never a point.
+        approximate = true
+        low = (reading.low, reading.lowClosed)
+        high = (reading.high, reading.highClosed)
+        value = nil
+      }
+    }
+    if let point = value {
+      switch comparator {
+      case ">": low = (point, false)
+      case ">=": low = (point, true)
+      case "<": high = (point, false)
+      case "<=": high = (point, true)
+      case "=": (low, high) = ((point, true), (point, true))
+      default: break
+      }
+    }
+    if approximate || comparator == "~" { set("approximate", "true") }
+    set("value", value?.description)
+    set("low", low?.0.description)
+    set("high", high?.0.description)
+    if let low { set("low_inclusive", low.1 ? "true" : "false") }
+    if let high { set("high_inclusive", high.1 ? "true" : "false") }
+
+    // Base unit: value × factor (2000/3 for 亩: rounded, base_exact false); 翻番 gives its factor.
+    var exact = true
+    func base(_ figure: ExactDecimal?) -> String? {
+      guard let figure else { return nil }
+      guard let factorText = amountAttributes["factor"] else { return nil }
+      let parts = factorText.split(separator: "/")
+      guard let numerator = ExactDecimal(parsing: String(parts[0])), let product = figure.multiplied(by: numerator)
+      else { return nil }
+      if parts.count == 2, let denominator = ExactDecimal(parsing: String(parts[1])),
+        let (quotient, isExact) = product.divided(by: denominator)
+      {
+        if !isExact { exact = false }
+        return quotient.description
+      }
+      return product.description
+    }
+    if let doubled = amountAttributes["base_value"] {
+      set("value_base", doubled)
+    } else {
+      set("value_base", base(value))
+      set("low_base", base(low?.0))
+      set("high_base", base(high?.0))
+    }
+    if !exact { set("base_exact", "false") }
+
+    // Kind: rank, count, growth, target or actual; target also on its own.
+    // A target: a deadline (到2025年), a target word before the figure in its sentence (将, 确保…),
+    // 的目标 after it, or a time after the publication year.
+    let before = Array(text[sentence.start..<quota.range.start])
+    let after = Array(text[quota.range.end..<min(sentence.end, quota.range.end + 30)])
+    let target = fields["time_relation"] == "by" || targetWords.contains { word in contains(before, word) }
+      || contains(after, Array("的目标".unicodeScalars))
+      || laterThanPublication(fields["time_value"], document.meta["date"]?.value)
+    let kind: String
+    switch (attributes["kind"], amountAttributes["class"]) {
+    case ("rank", _), (_, "rank"): kind = "rank"
+    case ("count", _): kind = "count"
+    case ("growth", _), (_, "multiple"): kind = "growth"
+    case (_, "count") where attributes["indicator"] != nil: kind = "count"  // 581个亿元以上产业项目
+    default: kind = target ? "target" : "actual"
+    }
+    set("kind", kind)
+    set("target", target ? "true" : "false")
+
+    return Quota(range: range, rule: quota.rule, fields: fields)
+  }
+
+  // MARK: - Words
+
+  /// Sentence and clause marks: a clause ends at punctuation (，、；：。！？ brackets, quotes).
+  func isClauseMark(_ scalar: Unicode.Scalar) -> Bool {
+    let v = scalar.value
+    return (v >= 0x3000 && v <= 0x303F) || (v >= 0xFF01 && v <= 0xFF0F) || (v >= 0xFF1A && v <= 0xFF20)
+      || (v >= 0x2010 && v <= 0x2027) || v == 0x0A || (v >= 0x21 && v <= 0x2F && v != 0x25)
+      || (v >= 0x3A && v <= 0x40) || v == 0xFF5E
+  }
+
+  /// True when the text at `offset` begins with a word of the role (基础上 after a date).
+  func follows(_ text: [Unicode.Scalar], _ offset: Int, role: String) -> Bool {
+    words.contains { word, roles in
+      roles.contains(role) && text.count >= offset + word.unicodeScalars.count
+        && text[offset..<(offset + word.unicodeScalars.count)].elementsEqual(word.unicodeScalars)
+    }
+  }
+
+  /// The time word of quota-words.tsv that ends right at `offset` (到 before 2025年), longest first.
+  func wordBefore(_ text: [Unicode.Scalar], _ offset: Int, from lower: Int) -> ([Unicode.Scalar], Set<String>)? {
+    var best: ([Unicode.Scalar], Set<String>)?
+    for (word, roles) in words {
+      let scalars = Array(word.unicodeScalars)
+      guard offset - scalars.count >= lower, text[(offset - scalars.count)..<offset].elementsEqual(scalars),
+        roles.contains("time-by") || roles.contains("time-as-of")
+      else { continue }
+      if best == nil || scalars.count > best!.0.count { best = (scalars, roles) }
+    }
+    return best
+  }
+
+  /// `在 … 基础上` / `在 … 中` at the end of the words (after trimming 均, 再): the words
+  /// between, and what comes before the 在 (whose start is that of the words given).
+  func enclosed(_ scalars: [Unicode.Scalar], open: Unicode.Scalar, closeRole: String)
+    -> (inner: [Unicode.Scalar], before: [Unicode.Scalar])?
+  {
+    var body = ArraySlice(scalars)
+    while let word = trimEnd.first(where: { body.count > $0.count && body.suffix($0.count).elementsEqual($0) }) {
+      body = body.dropLast(word.count)
+    }
+    for (word, roles) in words where roles.contains(closeRole) {
+      let close = Array(word.unicodeScalars)
+      guard body.count > close.count, body.suffix(close.count).elementsEqual(close) else { continue }
+      let inside = body.dropLast(close.count)
+      guard let openIndex = inside.lastIndex(of: open), openIndex + 1 < inside.endIndex else { continue }
+      return (Array(inside[(openIndex + 1)...]), Array(inside[..<openIndex]))
+    }
+    return nil
+  }
+
+  /// Inside a `在 … 中` before the quota (a ranking's field, not its subject).
+  func insideScope(_ text: [Unicode.Scalar], _ range: TextRange, _ clauseStart: Int) -> Bool {
+    guard range.start > clauseStart else { return false }
+    return text[clauseStart..<range.start].last == "在"
+  }
+
+  /// The words without the function words at their edges (将, 确保, 要…), and how many
+  /// characters were dropped at the start.
+  func trim(_ scalars: [Unicode.Scalar]) -> (words: [Unicode.Scalar], dropped: Int) {
+    var words = ArraySlice(scalars)
+    var dropped = 0
+    var changed = true
+    while changed {
+      changed = false
+      while let first = words.first, first.isHorizontalSpace || isClauseMark(first) {
+        words = words.dropFirst()
+        dropped += 1
+        changed = true
+      }
+      while let last = words.last, last.isHorizontalSpace || isClauseMark(last) {
+        words = words.dropLast()
+        changed = true
+      }
+      if let word = trimStart.first(where: { words.count >= $0.count && words.prefix($0.count).elementsEqual($0) }) {
+        words = words.dropFirst(word.count)
+        dropped += word.count
+        changed = true
+      }
+      if let word = trimEnd.first(where: { words.count >= $0.count && words.suffix($0.count).elementsEqual($0) }) {
+        words = words.dropLast(word.count)
+        changed = true
+      }
+    }
+    return (Array(words), dropped)
+  }
+
+  func contains(_ scalars: [Unicode.Scalar], _ word: [Unicode.Scalar]) -> Bool {
+    guard word.count <= scalars.count, let first = word.first else { return false }
+    var index = 0
+    while index + word.count <= scalars.count {
+      if scalars[index] == first, scalars[index..<(index + word.count)].elementsEqual(word) { return true }
+      index += 1
+    }
+    return false
+  }
+
+  /// A time anchor after the publication year (到2025年 in a 2022 article) marks a target.
+  func laterThanPublication(_ time: String?, _ published: String?) -> Bool {
+    guard let time, let published, let year = Int(time.prefix(4)), let now = Int(published.prefix(4)) else {
+      return false
+    }
+    return year > now
+  }
+}

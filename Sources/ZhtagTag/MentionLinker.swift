@@ -1,0 +1,249 @@
+// Links mentions after the last phase, by the table in the lexicon `mention-links`
+// (rules/lexicons/mention-links.tsv): which label, which operation, on which attribute.
+//
+// - propagate: every further occurrence of a mention's key text (a person's `name`) becomes a
+//   mention of the same label; all mentions with one key point at the first (`refers_to`).
+// - corefer: mentions sharing the key (a zone's `canonical`) point at the first one; a mention
+//   without the key points at the nearest earlier mention with the key whose `fallback`
+//   attribute is equal (经开区 → 嘉兴经开区, by `kind`), else the first later one.
+// - attach: each mention of the label (POST) that stands next to a mention of `target`
+//   (PERSON), with only separators and other such mentions between, and whose text is named
+//   in the target's key attribute (`posts`), gets the target's start offset as `person`.
+//
+// Links are start offsets into the text (the same numbers as `start` in the outputs): entity
+// ids are numbered by the writers, offsets are what every output shares.
+import ZhtagCore
+import ZhtagRules
+
+public struct MentionLinker: Sendable {
+  public enum Operation: String, Sendable { case propagate, corefer, attach }
+
+  public struct Link: Sendable {
+    public var label: String
+    public var operation: Operation
+    /// The attribute that identifies the entity (propagate, corefer) or lists the texts to
+    /// attach (attach).
+    public var key: String
+    /// corefer: the attribute compared when a mention has no key. attach: the label attached to.
+    public var other: String?
+    /// propagate: labels a new mention may lie inside (a name inside a meeting name).
+    public var within: Set<String>
+    /// corefer: a mention without the key that has one of these attributes (`level`) or
+    /// attribute values (`kind=zone`) is not linked by the fallback: it names a class of things.
+    public var unless: [(name: String, value: String?)] = []
+    public var reference: RuleReference
+  }
+
+  public static let lexiconName = "mention-links"
+  /// The attribute that points at the first mention, and the one a POST gets.
+  public static let refersTo = "refers_to"
+  /// Characters that may stand between a post and its holder.
+  static let separators: Set<Unicode.Scalar> = ["、", "，", ",", " ", "　", "和", "及"]
+
+  public let links: [Link]
+
+  public init(links: [Link]) { self.links = links }
+
+  /// The links declared in the rule book's `mention-links` lexicon (none when it is absent).
+  public init(ruleBook: RuleBook) {
+    guard let lexicon = ruleBook.lexicons[Self.lexiconName] else {
+      links = []
+      return
+    }
+    func column(_ entry: LexiconEntry, _ name: String) -> String? {
+      guard let index = lexicon.column(name), let value = entry.field(index), !value.isEmpty else { return nil }
+      return value
+    }
+    links = lexicon.entries.compactMap { entry in
+      guard let operationName = column(entry, "operation"), let operation = Operation(rawValue: operationName),
+        let key = column(entry, "key")
+      else { return nil }
+      let label = entry.key.split(separator: " ").first.map(String.init) ?? entry.key
+      let unless = (column(entry, "unless") ?? "").split(separator: " ").map { test in
+        let parts = test.split(separator: "=", maxSplits: 1).map(String.init)
+        return (name: parts[0], value: parts.count == 2 ? parts[1] : nil)
+      }
+      return Link(
+        label: label, operation: operation, key: key, other: column(entry, "other"),
+        within: Set((column(entry, "within") ?? "").split(separator: " ").map(String.init)),
+        unless: unless,
+        reference: RuleReference(id: "link-\(label.lowercased())-\(operation.rawValue)", file: lexicon.file,
+                                 line: entry.line))
+    }
+  }
+
+  /// The annotations with links added (and, for propagate, new mentions), sorted as the
+  /// tagger sorts them.
+  public func link(_ input: [Annotation], text: [Unicode.Scalar]) -> [Annotation] {
+    guard !links.isEmpty, !input.isEmpty else { return input }
+    var annotations = input
+    for link in links {
+      switch link.operation {
+      case .propagate: propagate(link, &annotations, text)
+      case .corefer: corefer(link, &annotations)
+      case .attach: attach(link, &annotations, text)
+      }
+    }
+    // The input is sorted; only new mentions need placing.
+    if annotations.count != input.count {
+      annotations.sort { a, b in a.range != b.range ? a.range < b.range : a.rule.id < b.rule.id }
+    }
+    return annotations
+  }
+
+  // MARK: - Operations
+
+  private func propagate(_ link: Link, _ annotations: inout [Annotation], _ text: [Unicode.Scalar]) {
+    var keys: [[Unicode.Scalar]] = []
+    var seen = Set<[Unicode.Scalar]>()
+    for annotation in annotations where annotation.label == link.label {
+      let key = Array((annotation.value(link.key) ?? text.string(annotation.range)).unicodeScalars)
+      if key.count >= 2, seen.insert(key).inserted { keys.append(key) }
+    }
+    guard !keys.isEmpty else { return }
+    // Whether an annotation a new mention may not overlap covers part of `range` (asked only
+    // for the few places where a key occurs).
+    let existing = annotations
+    func blocked(_ start: Int, _ end: Int) -> Bool {
+      existing.contains { $0.range.start < end && start < $0.range.end && !link.within.contains($0.label) }
+    }
+    // Few keys: a 64-bit filter on the first character, then the keys themselves (longest first).
+    keys.sort { $0.count > $1.count }
+    var filter: UInt64 = 0
+    for key in keys { filter |= 1 << UInt64(key[0].value & 63) }
+    var position = 0
+    while position < text.count {
+      let first = text[position]
+      guard filter & (1 << UInt64(first.value & 63)) != 0 else {
+        position += 1
+        continue
+      }
+      var matched = 0
+      for key in keys where key[0] == first && position + key.count <= text.count {
+        if text[position..<position + key.count].elementsEqual(key), !blocked(position, position + key.count) {
+          annotations.append(Annotation(
+            label: link.label, range: TextRange(position, position + key.count), rule: link.reference,
+            attributes: [(link.key, String(String.UnicodeScalarView(key)))], phase: "links"))
+          matched = key.count
+          break
+        }
+      }
+      position += max(matched, 1)
+    }
+    corefer(Link(label: link.label, operation: .corefer, key: link.key, other: nil, within: [],
+                 reference: link.reference), &annotations, surfaceKeys: text)
+  }
+
+  private func corefer(_ link: Link, _ annotations: inout [Annotation], surfaceKeys text: [Unicode.Scalar]? = nil) {
+    let order = annotations.indices.filter { annotations[$0].label == link.label }
+      .sorted { annotations[$0].range < annotations[$1].range }
+    func key(_ index: Int) -> String? {
+      if let value = annotations[index].value(link.key) { return value }
+      return text.map { $0.string(annotations[index].range) }
+    }
+    var first: [String: Int] = [:]
+    for index in order {
+      guard let value = key(index) else { continue }
+      if let head = first[value] {
+        annotations[index].set(Self.refersTo, "\(annotations[head].range.start)")
+      } else {
+        first[value] = index
+      }
+    }
+    guard let fallback = link.other else { return }
+    let keyed = order.filter { key($0) != nil }
+    for index in order where key(index) == nil {
+      guard let wanted = annotations[index].value(fallback) else { continue }
+      let generic = link.unless.contains { test in
+        guard let value = annotations[index].value(test.name) else { return false }
+        return test.value == nil || test.value == value
+      }
+      if generic { continue }
+      let matching = keyed.filter { annotations[$0].value(fallback) == wanted }
+      let start = annotations[index].range.start
+      let target = matching.last { annotations[$0].range.start < start } ?? matching.first
+      guard let target else { continue }
+      // Point at the first mention of that entity.
+      let head = key(target).flatMap { first[$0] } ?? target
+      annotations[index].set(Self.refersTo, "\(annotations[head].range.start)")
+    }
+  }
+
+  private func attach(_ link: Link, _ annotations: inout [Annotation], _ text: [Unicode.Scalar]) {
+    guard let target = link.other,
+      annotations.contains(where: { $0.label == target && $0.value(link.key) != nil })
+    else { return }
+    var byEnd: [Int: [Int]] = [:]
+    var byStart: [Int: [Int]] = [:]
+    for (index, annotation) in annotations.enumerated() where annotation.label == link.label || annotation.label == target {
+      byEnd[annotation.range.end, default: []].append(index)
+      byStart[annotation.range.start, default: []].append(index)
+    }
+    func longest(_ indices: [Int]?) -> Int? {
+      indices?.max { a, b in
+        annotations[a].range.count != annotations[b].range.count
+          ? annotations[a].range.count < annotations[b].range.count : a > b
+      }
+    }
+    var holders: [Int: [Int]] = [:]  // post index → holder starts
+    for (index, holder) in annotations.enumerated() where holder.label == target {
+      guard let named = holder.value(link.key) else { continue }
+      @discardableResult func take(_ post: Int) -> Bool {
+        guard annotations[post].label == link.label,
+          Self.names(named, text.string(annotations[post].range)),
+          !(holders[post] ?? []).contains(holder.range.start)
+        else { return false }
+        holders[post, default: []].append(holder.range.start)
+        return true
+      }
+      // Forwards: a post right after the name (杨国栋副主任); then the posts are not before it.
+      if let next = longest(byStart[holder.range.end]), take(next) { continue }
+      // Backwards: posts (and other holders of a list) before the holder.
+      var position = holder.range.start
+      while position > 0 {
+        if Self.separators.contains(text[position - 1]) {
+          position -= 1
+          continue
+        }
+        guard let previous = longest(byEnd[position]), previous != index else { break }
+        take(previous)
+        position = annotations[previous].range.start
+      }
+    }
+    for (post, starts) in holders {
+      annotations[post].set(link.other.map { $0.lowercased() } ?? "holder",
+                            starts.sorted().map(String.init).joined(separator: " "))
+    }
+  }
+}
+
+extension MentionLinker {
+  /// Whether `list` (posts as written: 市委常委、区党工委书记) names `item` as one of its parts:
+  /// the item stands between separators or at an end, so 总经理 is not named by 副总经理.
+  static func names(_ list: String, _ item: String) -> Bool {
+    let whole = Array(list.unicodeScalars)
+    let part = Array(item.unicodeScalars)
+    guard !part.isEmpty, part.count <= whole.count else { return false }
+    for start in 0...(whole.count - part.count) where whole[start..<start + part.count].elementsEqual(part) {
+      let end = start + part.count
+      if (start == 0 || separators.contains(whole[start - 1])) && (end == whole.count || separators.contains(whole[end])) {
+        return true
+      }
+    }
+    return false
+  }
+}
+
+extension Annotation {
+  /// The value of an attribute, if the annotation has it.
+  public func value(_ name: String) -> String? { attributes.first { $0.0 == name }?.1 }
+
+  /// Sets an attribute, replacing an earlier value or appending it.
+  public mutating func set(_ name: String, _ value: String) {
+    if let index = attributes.firstIndex(where: { $0.0 == name }) {
+      attributes[index].1 = value
+    } else {
+      attributes.append((name, value))
+    }
+  }
+}
