@@ -63,11 +63,15 @@ let package = Package(
     .testTarget(name: "ZhtagCoreTests", dependencies: ["ZhtagCore", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagDecodeTests", dependencies: ["ZhtagDecode", "ZhtagPipeline", "ZhtagTestSupport"]),
     .testTarget(name: "ZhtagCleanTests", dependencies: ["ZhtagClean", "ZhtagPipeline", "ZhtagTestSupport"]),
-    .testTarget(name: "ZhtagSegmentTests", dependencies: ["ZhtagSegment", "ZhtagPipeline", "ZhtagTestSupport"]),
+    .testTarget(
+      name: "ZhtagSegmentTests", dependencies: ["ZhtagSegment", "ZhtagPipeline", "ZhtagTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "ZhtagRulesTests", dependencies: ["ZhtagRules", "ZhtagTag", "ZhtagTestSupport"]),
-    .testTarget(name: "ZhtagTagTests", dependencies: ["ZhtagRules", "ZhtagTag", "ZhtagPipeline", "ZhtagTestSupport"]),
+    .testTarget(
+      name: "ZhtagTagTests", dependencies: ["ZhtagRules", "ZhtagTag", "ZhtagPipeline", "ZhtagTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "ZhtagWriteTests", dependencies: ["ZhtagWrite", "ZhtagTestSupport"]),
     .testTarget(
-      name: "ZhtagPipelineTests", dependencies: ["ZhtagPipeline", "ZhtagTestSupport"]),
+      name: "ZhtagPipelineTests", dependencies: ["ZhtagPipeline", "ZhtagTestSupport"], exclude: ["Fixtures"]),
   ]
 )
