@@ -52,6 +52,25 @@ public indirect enum PatternNode: Hashable, Sendable {
   }
 }
 
+extension PatternNode {
+  /// The node inside any captures around it.
+  public var withoutCaptures: PatternNode {
+    if case .capture(_, let inner) = self { return inner.withoutCaptures }
+    return self
+  }
+
+  /// The elements of the top-level sequence, captures removed and nested top-level sequences
+  /// flattened (a single element is a sequence of one): what anchoring looks at.
+  public var topLevelElements: [PatternNode] {
+    let items: [PatternNode]
+    if case .sequence(let list) = withoutCaptures { items = list } else { items = [withoutCaptures] }
+    return items.flatMap { item -> [PatternNode] in
+      if case .sequence(let inner) = item.withoutCaptures { return inner.map(\.withoutCaptures) }
+      return [item.withoutCaptures]
+    }
+  }
+}
+
 /// `kind=etdz` or `kind!=etdz` on an annotation reference; `value` (the attribute is there)
 /// or `!value` (it is not) when `presence` is set.
 public struct AttributeTest: Hashable, Sendable {

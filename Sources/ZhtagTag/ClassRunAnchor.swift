@@ -14,19 +14,9 @@ extension Tagger {
   static func leadingRun(_ node: PatternNode, classes definitions: [String: CharacterClassDefinition])
     -> ClassMatcher?
   {
-    func unwrap(_ node: PatternNode) -> PatternNode {
-      if case .capture(_, let inner) = node { return unwrap(inner) }
-      return node
-    }
-    var items: [PatternNode]
-    switch unwrap(node) {
-    case .sequence(let list): items = list
-    default: return nil
-    }
-    var flat: [PatternNode] = []
-    for item in items {
-      if case .sequence(let inner) = unwrap(item) { flat += inner } else { flat.append(item) }
-    }
+    func unwrap(_ node: PatternNode) -> PatternNode { node.withoutCaptures }
+    guard case .sequence = node.withoutCaptures else { return nil }
+    let flat = node.topLevelElements
     guard flat.count >= 2, case .repetition(let repeated, _, _) = unwrap(flat[0]),
       case .characterClass(let names, let negated) = unwrap(repeated)
     else { return nil }
@@ -49,19 +39,8 @@ extension Tagger {
   /// The attribute tests of the first annotation reference of the top-level sequence (the
   /// anchor, when the anchor is an annotation).
   static func anchorTests(_ node: PatternNode) -> [AttributeTest] {
-    func unwrap(_ node: PatternNode) -> PatternNode {
-      if case .capture(_, let inner) = node { return unwrap(inner) }
-      return node
-    }
-    var items: [PatternNode]
-    switch unwrap(node) {
-    case .sequence(let list): items = list
-    default: items = [unwrap(node)]
-    }
-    var flat: [PatternNode] = []
-    for item in items {
-      if case .sequence(let inner) = unwrap(item) { flat += inner } else { flat.append(item) }
-    }
+    func unwrap(_ node: PatternNode) -> PatternNode { node.withoutCaptures }
+    let flat = node.topLevelElements
     for item in flat {
       switch unwrap(item) {
       case .annotation(_, let tests): return tests

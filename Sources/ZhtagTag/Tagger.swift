@@ -420,20 +420,8 @@ public struct Tagger: Sendable {
   /// The first mandatory literal, lexicon or annotation of the top-level sequence whose
   /// distance from the start is bounded (at most 64 positions to try per occurrence).
   static func findAnchor(_ node: PatternNode) -> FoundAnchor? {
-    func unwrap(_ node: PatternNode) -> PatternNode {
-      if case .capture(_, let inner) = node { return unwrap(inner) }
-      return node
-    }
-    var items: [PatternNode]
-    switch unwrap(node) {
-    case .sequence(let list): items = list
-    default: items = [unwrap(node)]
-    }
-    // Flatten nested top-level sequences (from captures around parts).
-    var flat: [PatternNode] = []
-    for item in items {
-      if case .sequence(let inner) = unwrap(item) { flat += inner } else { flat.append(item) }
-    }
+    let flat = node.topLevelElements
+    func unwrap(_ node: PatternNode) -> PatternNode { node.withoutCaptures }
     var minOffset = 0
     var maxOffset = 0
     for item in flat {
