@@ -7,12 +7,79 @@
 import ZhtagCore
 import ZhtagRules
 
-/// Reusable scratch buffers; one per PatternVM.
+/// Raw scratch memory of the capture-free pass, grown when an attempt needs more. Adding a
+/// thread is then a few stores: arrays would check uniqueness and capacity on every write,
+/// which cost more than the matching itself (callgrind: ~250 instructions per VM step).
+final class FastPassBuffers {
+  /// Per offset from the start: the first item of its list, or -1.
+  fileprivate var firstAt: UnsafeMutablePointer<Int32>
+  fileprivate var offsetCapacity = 64
+  /// Items: an instruction number and the next item of the same offset (-1 ends a list).
+  fileprivate var items: UnsafeMutablePointer<Int32>
+  fileprivate var nextItem: UnsafeMutablePointer<Int32>
+  fileprivate var itemCount = 0
+  fileprivate var itemCapacity = 256
+  /// (offset × program size + pc) → the attempt that last added that instruction there.
+  fileprivate var seen: UnsafeMutablePointer<Int32>
+  fileprivate var seenCapacity = 4096
+
+  init() {
+    firstAt = .allocate(capacity: offsetCapacity)
+    firstAt.initialize(repeating: -1, count: offsetCapacity)
+    items = .allocate(capacity: itemCapacity)
+    nextItem = .allocate(capacity: itemCapacity)
+    seen = .allocate(capacity: seenCapacity)
+    seen.initialize(repeating: 0, count: seenCapacity)
+  }
+
+  deinit {
+    firstAt.deallocate()
+    items.deallocate()
+    nextItem.deallocate()
+    seen.deallocate()
+  }
+
+  fileprivate func reserve(offset: Int, size: Int) {
+    if offset >= offsetCapacity {
+      let capacity = max(offset + 1, offsetCapacity * 2)
+      let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+      grown.initialize(from: firstAt, count: offsetCapacity)
+      (grown + offsetCapacity).initialize(repeating: -1, count: capacity - offsetCapacity)
+      firstAt.deallocate()
+      firstAt = grown
+      offsetCapacity = capacity
+    }
+    if (offset + 1) * size > seenCapacity {
+      let capacity = max((offset + 1) * size, seenCapacity * 2)
+      let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+      grown.initialize(from: seen, count: seenCapacity)
+      (grown + seenCapacity).initialize(repeating: 0, count: capacity - seenCapacity)
+      seen.deallocate()
+      seen = grown
+      seenCapacity = capacity
+    }
+  }
+
+  fileprivate func growItems() {
+    let capacity = itemCapacity * 2
+    let grownItems = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+    let grownNext = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+    grownItems.initialize(from: items, count: itemCount)
+    grownNext.initialize(from: nextItem, count: itemCount)
+    items.deallocate()
+    nextItem.deallocate()
+    items = grownItems
+    nextItem = grownNext
+    itemCapacity = capacity
+  }
+
+  fileprivate func clearSeen() { seen.update(repeating: 0, count: seenCapacity) }
+}
+
+/// The capture-free pass; one per PatternVM.
 struct FastPass {
-  private var lists: [[Int32]] = []
-  private var seen: [Int32] = []
+  private let buffers = FastPassBuffers()
   private var attempt: Int32 = 0
-  private var stack: [Int32] = []
   private var ends: [Int] = []
 
   /// The longest match of `program` from `start`, or with `target`, whether one ends there.
@@ -20,66 +87,69 @@ struct FastPass {
                            annotations: AnnotationIndex, at start: Int, endingAt target: Int?,
                            steps: inout Int) -> Int?
   {
+    let buffers = self.buffers
     attempt &+= 1
     if attempt == Int32.max {
       attempt = 1
-      for index in seen.indices { seen[index] = 0 }
+      buffers.clearSeen()
     }
     let size = program.instructions.count
+    // No thread goes past the end of the text (or the target).
+    let limit = min(target ?? text.count, text.count) - start
+    guard limit >= 0 else { return nil }
     var best: Int?
     var lastOffset = 0
+    buffers.itemCount = 0
     add(0, offset: 0, program: program, size: size, lastOffset: &lastOffset)
-    var offset = 0
     defer {
       // Leave no thread behind for the next attempt.
-      for index in 0...min(lastOffset, lists.count - 1) where !lists[index].isEmpty {
-        lists[index].removeAll(keepingCapacity: true)
-      }
+      for offset in 0...lastOffset { buffers.firstAt[offset] = -1 }
     }
+    var offset = 0
     while offset <= lastOffset {
-      if offset >= lists.count || lists[offset].isEmpty {
-        offset += 1
-        continue
-      }
+      var item = buffers.firstAt[offset]
       let position = start + offset
-      if let target, position > target { break }
-      var item = 0
-      while item < lists[offset].count {
-        let pc = Int(lists[offset][item])
-        item += 1
+      while item >= 0 {
+        let pc = Int(buffers.items[Int(item)])
+        item = buffers.nextItem[Int(item)]
         steps += 1
         switch program.instructions[pc] {
         case .match:
           if let target {
             if position == target { return position }
           } else if position > start {
-            best = position
+            best = max(best ?? position, position)
           }
         case .scalar(let scalar):
-          if position < text.count, text[position] == scalar {
+          if offset < limit, text[position] == scalar {
             add(Int32(pc + 1), offset: offset + 1, program: program, size: size, lastOffset: &lastOffset)
           }
         case .characterClass(let index):
-          if position < text.count, program.classes[index].matches(text[position]) {
+          if offset < limit, program.classes[Int(index)].matches(text[position]) {
             add(Int32(pc + 1), offset: offset + 1, program: program, size: size, lastOffset: &lastOffset)
           }
         case .lexicon(let trie, _):
           ends.removeAll(keepingCapacity: true)
-          tries[trie].matches(in: text, at: position) { end, _ in ends.append(end) }
+          tries[Int(trie)].matches(in: text, at: position) { end, _ in
+            if end - start <= limit { ends.append(end) }
+          }
           for end in ends {
             add(Int32(pc + 1), offset: end - start, program: program, size: size, lastOffset: &lastOffset)
           }
         case .annotation(let label, let tests, _):
-          // Fields are read in place: copying an Annotation would retain its five references.
-          for index in annotations.starting(at: position)
-          where annotations.annotations[index].label == label && annotations.annotations[index].range.end > position
-            && (tests.isEmpty || Self.passes(tests, annotations.annotations[index].attributes))
-          {
-            add(Int32(pc + 1), offset: annotations.annotations[index].range.end - start, program: program, size: size,
+          var index = annotations.first(at: position)
+          while index >= 0 {
+            let current = Int(index)
+            index = annotations.next(after: index)
+            guard annotations.labels[current] == label, annotations.ends[current] > position,
+              annotations.ends[current] - start <= limit,
+              tests < 0 || annotations.passes(current, program.tests[Int(tests)])
+            else { continue }
+            add(Int32(pc + 1), offset: annotations.ends[current] - start, program: program, size: size,
                 lastOffset: &lastOffset)
           }
         case .split, .jump, .save:
-          break  // followed in add
+          break  // never in a list: add follows them
         }
       }
       offset += 1
@@ -100,27 +170,25 @@ struct FastPass {
     return true
   }
 
-  /// Adds an instruction at an offset with everything reachable from it without reading a
-  /// character; each instruction at most once per offset.
-  private mutating func add(_ pc: Int32, offset: Int, program: PatternProgram, size: Int, lastOffset: inout Int) {
-    while lists.count <= offset { lists.append([]) }
-    if seen.count < (offset + 1) * size {
-      seen.append(contentsOf: repeatElement(0, count: (offset + 1) * size - seen.count))
-    }
-    lastOffset = max(lastOffset, offset)
-    stack.append(pc)
-    while let current = stack.popLast() {
-      let key = offset * size + Int(current)
-      if seen[key] == attempt { continue }
-      seen[key] = attempt
-      switch program.instructions[Int(current)] {
-      case .jump(let target): stack.append(Int32(target))
-      case .split(let first, let second):
-        stack.append(Int32(second))
-        stack.append(Int32(first))
-      case .save: stack.append(current + 1)
-      default: lists[offset].append(current)
-      }
+  /// Adds an instruction at an offset as the instructions that read a character reachable
+  /// from it (precomputed: PatternProgram.closures); each at most once per offset.
+  private func add(_ pc: Int32, offset: Int, program: PatternProgram, size: Int, lastOffset: inout Int) {
+    let buffers = self.buffers
+    buffers.reserve(offset: offset, size: size)
+    if offset > lastOffset { lastOffset = offset }
+    let base = offset * size
+    var index = Int(program.closureStarts[Int(pc)])
+    let end = Int(program.closureStarts[Int(pc) + 1])
+    while index < end {
+      let reached = Int(program.closures[index])
+      index += 1
+      if buffers.seen[base + reached] == attempt { continue }
+      buffers.seen[base + reached] = attempt
+      if buffers.itemCount == buffers.itemCapacity { buffers.growItems() }
+      buffers.items[buffers.itemCount] = Int32(reached)
+      buffers.nextItem[buffers.itemCount] = buffers.firstAt[offset]
+      buffers.firstAt[offset] = Int32(buffers.itemCount)
+      buffers.itemCount += 1
     }
   }
 }
@@ -135,7 +203,7 @@ extension PatternProgram {
     for instruction in instructions.dropFirst().dropLast(2) {
       switch instruction {
       case .save: return false
-      case .lexicon(_, let capture?), .annotation(_, _, let capture?): if capture >= 0 { return false }
+      case .lexicon(_, let capture), .annotation(_, _, let capture): if capture >= 0 { return false }
       default: continue
       }
     }

@@ -5,24 +5,23 @@ import ZhtagCore
 import ZhtagRules
 
 /// A character class, resolved once: built-in properties plus data-defined characters.
+/// One array and plain bits, so that copying it out of a program costs a single retain.
 struct ClassMatcher: Sendable {
-  var builtIns: Set<String>
-  var scalars: Set<Unicode.Scalar>
+  /// The data-defined characters beyond ASCII, sorted (binary search after the filter).
+  private var scalars: [UInt32]
   var negated: Bool
-  /// The built-in names in `builtIns` as bits (order of `bitNames`), so that matching a
-  /// character compares no strings.
+  /// The built-in names as bits (order of `bitNames`), so that matching compares no strings.
   private var bits: UInt16 = 0
   private static let bitNames = ["any", "han", "digit", "latin", "upper", "lower", "space", "newline", "punct"]
 
   /// The answer for each ASCII character, and a one-word filter of the data-defined characters
-  /// (by value mod 64), so that most tests need no hashing.
+  /// (by value mod 64), so that most tests need no search.
   private var asciiLow: UInt64 = 0
   private var asciiHigh: UInt64 = 0
   private var filter: UInt64 = 0
 
   init(builtIns: Set<String>, scalars: Set<Unicode.Scalar>, negated: Bool) {
-    self.builtIns = builtIns
-    self.scalars = scalars
+    self.scalars = scalars.map(\.value).filter { $0 >= 128 }.sorted()
     self.negated = negated
     for (bit, name) in Self.bitNames.enumerated() where builtIns.contains(name) { bits |= 1 << UInt16(bit) }
     for scalar in scalars { filter |= 1 << UInt64(scalar.value & 63) }
@@ -39,11 +38,21 @@ struct ClassMatcher: Sendable {
       let bit = value < 64 ? asciiLow >> UInt64(value) : asciiHigh >> UInt64(value - 64)
       return (bit & 1 != 0) != negated
     }
-    var found = filter & (1 << UInt64(value & 63)) != 0 && scalars.contains(s)
+    var found = filter & (1 << UInt64(value & 63)) != 0 && contains(value)
     if !found, bits != 0 {
       found = builtInMatch(s)
     }
     return found != negated
+  }
+
+  private func contains(_ value: UInt32) -> Bool {
+    var low = 0
+    var high = scalars.count
+    while low < high {
+      let middle = (low + high) >> 1
+      if scalars[middle] < value { low = middle + 1 } else { high = middle }
+    }
+    return low < scalars.count && scalars[low] == value
   }
 
   private func builtInMatch(_ s: Unicode.Scalar) -> Bool {
@@ -67,14 +76,17 @@ struct ClassMatcher: Sendable {
   }
 }
 
-/// A trie over the entries of one lexicon, for `@name` in patterns.
-struct LexiconTrie: Sendable {
-  private var transitions = TransitionTable()
-  private var terminal: [Int32] = [-1]  // entry index per node, or -1
+/// A trie over the entries of one lexicon, for `@name` in patterns. A class, so that reading
+/// one out of the tagger's list retains one reference, not each of its arrays.
+final class LexiconTrie: Sendable {
+  private let transitions: TransitionTable
+  private let terminal: [Int32]  // entry index per node, or -1
   let lexicon: Lexicon
 
   init(_ lexicon: Lexicon) {
     self.lexicon = lexicon
+    var transitions = TransitionTable()
+    var terminal: [Int32] = [-1]
     for (index, entry) in lexicon.entries.enumerated() {
       var node: Int32 = 0
       for scalar in entry.key.unicodeScalars {
@@ -90,6 +102,8 @@ struct LexiconTrie: Sendable {
       }
       terminal[Int(node)] = Int32(index)
     }
+    self.transitions = transitions
+    self.terminal = terminal
   }
 
   /// Every entry that starts at `start`: (end, entry index).
@@ -110,14 +124,33 @@ enum CapturePayload: Sendable {
   case annotation(Int)
 }
 
+/// Labels as small integers, so that the VM compares numbers, not strings. One table per
+/// tagger: every label a rule produces or a pattern names has an id.
+struct LabelTable: Sendable {
+  private(set) var names: [String] = []
+  private var ids: [String: Int32] = [:]
+
+  mutating func id(_ label: String) -> Int32 {
+    if let id = ids[label] { return id }
+    ids[label] = Int32(names.count)
+    names.append(label)
+    return Int32(names.count - 1)
+  }
+
+  func existingID(_ label: String) -> Int32? { ids[label] }
+}
+
+/// An instruction. Operands are plain integers (no strings or arrays) so that reading one in
+/// the VM's loop retains nothing; -1 means "none" for `capture` and `tests`.
 enum Instruction: Sendable {
   case scalar(Unicode.Scalar)
-  case characterClass(Int)
-  case lexicon(trie: Int, capture: Int?)
-  case annotation(label: String, tests: [AttributeTest], capture: Int?)
-  case split(Int, Int)
-  case jump(Int)
-  case save(Int)
+  case characterClass(Int32)
+  case lexicon(trie: Int32, capture: Int32)
+  /// `label` is a `LabelTable` id; `tests` indexes `PatternProgram.tests`.
+  case annotation(label: Int32, tests: Int32, capture: Int32)
+  case split(Int32, Int32)
+  case jump(Int32)
+  case save(Int32)
   case match
 }
 
@@ -126,29 +159,46 @@ struct PatternProgram: Sendable {
   var instructions: [Instruction] = []
   var captureNames: [String] = []
   var classes: [ClassMatcher] = []
+  /// The attribute tests of annotation instructions (`<GPE zone=new-area>`).
+  var tests: [[AttributeTest]] = []
 
   /// The instructions a match can begin with (after jumps, splits and saves).
   private(set) var initial: [Int] = []
   /// The only capture spans the whole match (`n:(…)`) and carries no payload: a match needs
   /// no capture bookkeeping (FastPass.swift).
   private(set) var wholeCapture = false
+  /// For each instruction, the instructions that read a character (or match) reachable from
+  /// it through jumps, splits and saves: `closures[closureStarts[pc]..<closureStarts[pc + 1]]`.
+  /// Computed once, so the capture-free pass adds a thread without walking the program.
+  private(set) var closureStarts: [Int32] = []
+  private(set) var closures: [Int32] = []
 
-  /// Compiles `node`; `trieIndex` gives the trie of each lexicon name.
+  /// Compiles `node`; `trieIndex` gives the trie of each lexicon name, `labels` the id of each
+  /// annotation label (new labels are added).
   init(_ node: PatternNode, classes definitions: [String: CharacterClassDefinition],
-       trieIndex: [String: Int]) {
-    compile(node, definitions, trieIndex)
+       trieIndex: [String: Int], labels: inout LabelTable) {
+    compile(node, definitions, trieIndex, &labels)
     instructions.append(.match)
-    var seen = Set<Int>()
-    var stack = [0]
-    while let pc = stack.popLast() {
-      guard seen.insert(pc).inserted else { continue }
-      switch instructions[pc] {
-      case .jump(let target): stack.append(target)
-      case .split(let first, let second): stack.append(contentsOf: [first, second])
-      case .save: stack.append(pc + 1)
-      default: initial.append(pc)
+    var marks = [Bool](repeating: false, count: instructions.count)
+    for pc in instructions.indices {
+      closureStarts.append(Int32(closures.count))
+      for index in marks.indices { marks[index] = false }
+      var stack = [pc]
+      while let current = stack.popLast() {
+        guard !marks[current] else { continue }
+        marks[current] = true
+        switch instructions[current] {
+        case .jump(let target): stack.append(Int(target))
+        case .split(let first, let second):
+          stack.append(Int(second))
+          stack.append(Int(first))
+        case .save: stack.append(current + 1)
+        default: closures.append(Int32(current))
+        }
       }
     }
+    closureStarts.append(Int32(closures.count))
+    initial = closures[Int(closureStarts[0])..<Int(closureStarts[1])].map { Int($0) }
     wholeCapture = Self.capturesWholeMatch(instructions, captureNames)
   }
 
@@ -156,7 +206,7 @@ struct PatternProgram: Sendable {
   var singleClass: ClassMatcher? {
     guard instructions.count == 2, case .characterClass(let index) = instructions[0], case .match = instructions[1]
     else { return nil }
-    return classes[index]
+    return classes[Int(index)]
   }
 
   /// Whether the program's first instruction saves `slot` (a capture that opens the pattern).
@@ -171,7 +221,7 @@ struct PatternProgram: Sendable {
     for pc in initial {
       switch instructions[pc] {
       case .scalar(let scalar): if start < text.count && text[start] == scalar { return true }
-      case .characterClass(let index): if start < text.count && classes[index].matches(text[start]) { return true }
+      case .characterClass(let index): if start < text.count && classes[Int(index)].matches(text[start]) { return true }
       default: return true
       }
     }
@@ -179,14 +229,20 @@ struct PatternProgram: Sendable {
   }
 
   private mutating func compile(_ node: PatternNode, _ definitions: [String: CharacterClassDefinition],
-                                _ tries: [String: Int], capture: Int? = nil) {
+                                _ tries: [String: Int], _ labels: inout LabelTable, capture: Int? = nil) {
+    let captureOperand = Int32(capture ?? -1)
     switch node {
     case .literal(let scalars):
       for scalar in scalars { instructions.append(.scalar(scalar)) }
     case .lexicon(let name):
-      instructions.append(.lexicon(trie: tries[name] ?? 0, capture: capture))
-    case .annotation(let label, let tests):
-      instructions.append(.annotation(label: label, tests: tests, capture: capture))
+      instructions.append(.lexicon(trie: Int32(tries[name] ?? 0), capture: captureOperand))
+    case .annotation(let label, let annotationTests):
+      var testIndex: Int32 = -1
+      if !annotationTests.isEmpty {
+        tests.append(annotationTests)
+        testIndex = Int32(tests.count - 1)
+      }
+      instructions.append(.annotation(label: labels.id(label), tests: testIndex, capture: captureOperand))
     case .characterClass(let names, let negated):
       var scalars: Set<Unicode.Scalar> = []
       var builtIns: Set<String> = []
@@ -194,48 +250,48 @@ struct PatternProgram: Sendable {
         if let definition = definitions[name] { scalars.formUnion(definition.scalars) } else { builtIns.insert(name) }
       }
       classes.append(ClassMatcher(builtIns: builtIns, scalars: scalars, negated: negated))
-      instructions.append(.characterClass(classes.count - 1))
+      instructions.append(.characterClass(Int32(classes.count - 1)))
     case .sequence(let items):
-      for item in items { compile(item, definitions, tries) }
+      for item in items { compile(item, definitions, tries, &labels) }
     case .alternation(let items):
       // split L1, next; L1: a; jump end; next: split L2, … ; last: z; end:
       var jumps: [Int] = []
       for (index, item) in items.enumerated() {
         if index < items.count - 1 {
           let split = instructions.count
-          instructions.append(.split(split + 1, -1))
-          compile(item, definitions, tries, capture: capture)
+          instructions.append(.split(Int32(split + 1), -1))
+          compile(item, definitions, tries, &labels, capture: capture)
           jumps.append(instructions.count)
           instructions.append(.jump(-1))
-          instructions[split] = .split(split + 1, instructions.count)
+          instructions[split] = .split(Int32(split + 1), Int32(instructions.count))
         } else {
-          compile(item, definitions, tries, capture: capture)
+          compile(item, definitions, tries, &labels, capture: capture)
         }
       }
-      for jump in jumps { instructions[jump] = .jump(instructions.count) }
+      for jump in jumps { instructions[jump] = .jump(Int32(instructions.count)) }
     case .repetition(let inner, let min, let max):
-      for _ in 0..<min { compile(inner, definitions, tries) }
+      for _ in 0..<min { compile(inner, definitions, tries, &labels) }
       // Optional copies, nested so that each later copy needs the one before (greedy).
       var splits: [Int] = []
       for _ in min..<max {
         splits.append(instructions.count)
-        instructions.append(.split(instructions.count + 1, -1))
-        compile(inner, definitions, tries)
+        instructions.append(.split(Int32(instructions.count + 1), -1))
+        compile(inner, definitions, tries, &labels)
       }
-      for split in splits { instructions[split] = .split(split + 1, instructions.count) }
+      for split in splits { instructions[split] = .split(Int32(split + 1), Int32(instructions.count)) }
     case .capture(let name, let inner):
       let index = captureNames.firstIndex(of: name) ?? {
         captureNames.append(name)
         return captureNames.count - 1
       }()
-      instructions.append(.save(2 * index))
+      instructions.append(.save(Int32(2 * index)))
       var direct: Int?
       switch inner {
       case .lexicon, .annotation: direct = index
       default: break
       }
-      compile(inner, definitions, tries, capture: direct)
-      instructions.append(.save(2 * index + 1))
+      compile(inner, definitions, tries, &labels, capture: direct)
+      instructions.append(.save(Int32(2 * index + 1)))
     case .macro:
       break  // expanded by the loader
     }
@@ -249,38 +305,43 @@ struct PatternMatch {
   var payloads: [CapturePayload?]
 }
 
-/// The annotations of earlier phases, by start offset: indices sorted by start (then by index),
-/// searched by bisection — built once per phase, so it allocates two arrays, not one per start.
+/// The annotations of earlier phases, grown as each phase settles: for each start offset a
+/// list in the order the annotations were added, their labels as ids, and per label the
+/// annotations that carry it — so no phase sorts, hashes or compares label strings.
 struct AnnotationIndex {
-  let annotations: [Annotation]
-  private let order: [Int]
-  private let orderedStarts: [Int]
+  private(set) var annotations: [Annotation] = []
+  private(set) var labels: [Int32] = []
+  private(set) var ends: [Int] = []
+  /// Per label id: the indices of the annotations with that label, in the order added.
+  private(set) var byLabel: [[Int32]]
+  private var firstAt: [Int32]
+  private var lastAt: [Int32]
+  private var nextSameStart: [Int32] = []
 
-  init(_ annotations: [Annotation]) {
-    self.annotations = annotations
-    let order = annotations.indices.sorted {
-      let a = annotations[$0].range.start
-      let b = annotations[$1].range.start
-      return a != b ? a < b : $0 < $1
-    }
-    self.order = order
-    orderedStarts = order.map { annotations[$0].range.start }
+  init(textLength: Int, labelCount: Int) {
+    byLabel = [[Int32]](repeating: [], count: labelCount)
+    firstAt = [Int32](repeating: -1, count: textLength + 1)
+    lastAt = firstAt
   }
 
-  func starting(at position: Int) -> ArraySlice<Int> {
-    var low = 0
-    var high = orderedStarts.count
-    while low < high {
-      let middle = (low + high) / 2
-      if orderedStarts[middle] < position { low = middle + 1 } else { high = middle }
-    }
-    var end = low
-    while end < orderedStarts.count, orderedStarts[end] == position { end += 1 }
-    return order[low..<end]
+  mutating func append(_ annotation: Annotation, label: Int32) {
+    let index = Int32(annotations.count)
+    let start = annotation.range.start
+    annotations.append(annotation)
+    labels.append(label)
+    ends.append(annotation.range.end)
+    nextSameStart.append(-1)
+    byLabel[Int(label)].append(index)
+    if lastAt[start] >= 0 { nextSameStart[Int(lastAt[start])] = index } else { firstAt[start] = index }
+    lastAt[start] = index
   }
-  func starts(of label: String) -> [Int] {
-    annotations.filter { $0.label == label }.map(\.range.start)
-  }
+
+  /// The first annotation starting at `position` (-1 if none); `next(after:)` walks the rest.
+  func first(at position: Int) -> Int32 { position < firstAt.count ? firstAt[position] : -1 }
+  func next(after index: Int32) -> Int32 { nextSameStart[Int(index)] }
+
+  /// Whether annotation `index` passes attribute tests, as patterns check them.
+  func passes(_ index: Int, _ tests: [AttributeTest]) -> Bool { FastPass.passes(tests, annotations[index].attributes) }
 }
 
 /// Runs programs. Holds scratch buffers reused from call to call, so make one per thread.
@@ -289,7 +350,7 @@ struct PatternVM {
   /// live in two flat arrays reset for each attempt and are never changed once shared: a
   /// thread that saves a capture copies its slot first (a few integers, no allocation).
   struct Thread {
-    var pc: Int
+    var pc: Int32
     var slot: Int32
   }
 
@@ -297,14 +358,17 @@ struct PatternVM {
   var steps = 0
   /// Scratch of the capture-free first pass (FastPass.swift).
   var fast = FastPass()
-  /// Threads waiting at each offset from the start of the current attempt.
-  private var lists: [[Thread]] = []
+  /// Threads waiting at each offset from the start of the current attempt: a list per offset
+  /// (first, last, next), in the order added — the order is the priority of the threads.
+  private var firstAt: [Int32] = []
+  private var lastAt: [Int32] = []
+  private var threads: [Thread] = []
+  private var nextThread: [Int32] = []
   /// (offset × program size + pc) → the attempt that last added that thread there.
   private var seen: [Int32] = []
   private var attempt: Int32 = 0
   private var stack: [Thread] = []
-  /// The threads of the offset being run (swapped with its list).
-  private var running: [Thread] = []
+  private var ends: [(Int, Int)] = []
   /// Capture offsets (`captureWidth` per slot) and payloads (`payloadWidth` per slot).
   private var captureSlots: [Int] = []
   private var payloadSlots: [CapturePayload?] = []
@@ -344,7 +408,13 @@ struct PatternVM {
     else { return nil }
     if program.captureNames.isEmpty { return PatternMatch(end: end, captures: [], payloads: []) }
     if program.wholeCapture { return PatternMatch(end: end, captures: [start, end], payloads: [nil]) }
-    let target: Int? = end
+    return capture(program, tries: tries, text: text, annotations: annotations, at: start, endingAt: end)
+  }
+
+  /// The captures of the match from `start` to `target` that the pattern's priorities choose.
+  private mutating func capture(_ program: PatternProgram, tries: [LexiconTrie], text: [Unicode.Scalar],
+                                annotations: AnnotationIndex, at start: Int, endingAt target: Int) -> PatternMatch?
+  {
     attempt &+= 1
     if attempt == Int32.max { attempt = 1; for index in seen.indices { seen[index] = 0 } }
     let size = program.instructions.count
@@ -354,88 +424,83 @@ struct PatternVM {
     payloadSlots.removeAll(keepingCapacity: true)
     captureSlots.append(contentsOf: repeatElement(-1, count: captureWidth))
     payloadSlots.append(contentsOf: repeatElement(nil, count: payloadWidth))
-    var best: PatternMatch?
-    var lastOffset = 0
-
-    add(Thread(pc: 0, slot: 0), offset: 0, start: start, program: program, size: size, lastOffset: &lastOffset)
-    var offset = 0
-    while offset <= lastOffset {
-      if offset >= lists.count || lists[offset].isEmpty {
-        offset += 1
-        continue
+    let span = target - start
+    if firstAt.count <= span {
+      firstAt.append(contentsOf: repeatElement(-1, count: span + 1 - firstAt.count))
+      lastAt.append(contentsOf: repeatElement(-1, count: span + 1 - lastAt.count))
+    }
+    if seen.count < (span + 1) * size { seen.append(contentsOf: repeatElement(0, count: (span + 1) * size - seen.count)) }
+    defer {
+      // Leave no thread behind for the next attempt.
+      for offset in 0...span {
+        firstAt[offset] = -1
+        lastAt[offset] = -1
       }
-      // Swap the list out instead of copying it: no allocation per offset (threads are only
-      // ever added at later offsets while this one runs).
-      swap(&running, &lists[offset])
-      defer { running.removeAll(keepingCapacity: true) }
+      threads.removeAll(keepingCapacity: true)
+      nextThread.removeAll(keepingCapacity: true)
+    }
+    add(Thread(pc: 0, slot: 0), offset: 0, start: start, program: program, size: size)
+    for offset in 0...span {
       let position = start + offset
-      var item = 0
-      while item < running.count {
-        let thread = running[item]
-        item += 1
+      var item = firstAt[offset]
+      while item >= 0 {
+        let thread = threads[Int(item)]
+        item = nextThread[Int(item)]
         steps += 1
-        switch program.instructions[thread.pc] {
+        switch program.instructions[Int(thread.pc)] {
         case .match:
-          if let target {
-            if position == target {
-              // Leave no thread behind for the next attempt.
-              for index in offset..<min(lists.count, lastOffset + 1) { lists[index].removeAll(keepingCapacity: true) }
-              return result(thread, end: position)
-            }
-          } else if position > start, best == nil || position > best!.end {
-            best = result(thread, end: position)
-          }
+          if position == target { return result(thread, end: position) }
         case .scalar(let scalar):
-          if position < text.count, text[position] == scalar {
+          if position < target, text[position] == scalar {
             add(Thread(pc: thread.pc + 1, slot: thread.slot), offset: offset + 1, start: start, program: program,
-                size: size, lastOffset: &lastOffset)
+                size: size)
           }
         case .characterClass(let index):
-          if position < text.count, program.classes[index].matches(text[position]) {
+          if position < target, program.classes[Int(index)].matches(text[position]) {
             add(Thread(pc: thread.pc + 1, slot: thread.slot), offset: offset + 1, start: start, program: program,
-                size: size, lastOffset: &lastOffset)
+                size: size)
           }
         case .lexicon(let trie, let capture):
-          var ends: [(Int, Int)] = []
-          tries[trie].matches(in: text, at: position) { end, entry in ends.append((end, entry)) }
+          ends.removeAll(keepingCapacity: true)
+          tries[Int(trie)].matches(in: text, at: position) { end, entry in
+            if end <= target { ends.append((end, entry)) }
+          }
           for (end, entry) in ends {
             var slot = thread.slot
-            if let capture { slot = copySlot(slot, payload: capture, value: .entry(trie: trie, entry: entry)) }
-            add(Thread(pc: thread.pc + 1, slot: slot), offset: end - start, start: start, program: program,
-                size: size, lastOffset: &lastOffset)
+            if capture >= 0 { slot = copySlot(slot, payload: Int(capture), value: .entry(trie: Int(trie), entry: entry)) }
+            add(Thread(pc: thread.pc + 1, slot: slot), offset: end - start, start: start, program: program, size: size)
           }
         case .annotation(let label, let tests, let capture):
-          for index in annotations.starting(at: position)
-          where annotations.annotations[index].label == label && annotations.annotations[index].range.end > position
-            && (tests.isEmpty || FastPass.passes(tests, annotations.annotations[index].attributes))
-          {
+          var index = annotations.first(at: position)
+          while index >= 0 {
+            let current = Int(index)
+            index = annotations.next(after: index)
+            guard annotations.labels[current] == label, annotations.ends[current] > position,
+              annotations.ends[current] <= target,
+              tests < 0 || annotations.passes(current, program.tests[Int(tests)])
+            else { continue }
             var slot = thread.slot
-            if let capture { slot = copySlot(slot, payload: capture, value: .annotation(index)) }
-            add(Thread(pc: thread.pc + 1, slot: slot), offset: annotations.annotations[index].range.end - start,
-                start: start, program: program, size: size, lastOffset: &lastOffset)
+            if capture >= 0 { slot = copySlot(slot, payload: Int(capture), value: .annotation(current)) }
+            add(Thread(pc: thread.pc + 1, slot: slot), offset: annotations.ends[current] - start, start: start,
+                program: program, size: size)
           }
         case .split, .jump, .save:
           break  // resolved in add
         }
       }
-      offset += 1
     }
-    return best
+    return nil
   }
 
   /// Adds a thread at an offset, following jumps, splits and saves (in priority order); each
   /// instruction is added at most once per offset.
-  private mutating func add(_ thread: Thread, offset: Int, start: Int, program: PatternProgram, size: Int,
-                            lastOffset: inout Int) {
-    while lists.count <= offset { lists.append([]) }
-    if seen.count < (offset + 1) * size { seen.append(contentsOf: repeatElement(0, count: (offset + 1) * size - seen.count)) }
-    lastOffset = max(lastOffset, offset)
+  private mutating func add(_ thread: Thread, offset: Int, start: Int, program: PatternProgram, size: Int) {
     stack.append(thread)
     while var current = stack.popLast() {
-      let key = offset * size + current.pc
+      let key = offset * size + Int(current.pc)
       if seen[key] == attempt { continue }
       seen[key] = attempt
-      switch program.instructions[current.pc] {
+      switch program.instructions[Int(current.pc)] {
       case .jump(let target):
         current.pc = target
         stack.append(current)
@@ -445,11 +510,15 @@ struct PatternVM {
         current.pc = first
         stack.append(current)
       case .save(let slot):
-        current.slot = copySlot(current.slot, capture: slot, offset: start + offset)
+        current.slot = copySlot(current.slot, capture: Int(slot), offset: start + offset)
         current.pc += 1
         stack.append(current)
       default:
-        lists[offset].append(current)
+        let index = Int32(threads.count)
+        threads.append(current)
+        nextThread.append(-1)
+        if lastAt[offset] >= 0 { nextThread[Int(lastAt[offset])] = index } else { firstAt[offset] = index }
+        lastAt[offset] = index
       }
     }
   }

@@ -39,7 +39,8 @@ public struct Tagger: Sendable {
   /// anywhere (patterns that begin with character classes only).
   enum Anchor: Sendable {
     case keys
-    case label(String, minOffset: Int, maxOffset: Int)
+    /// `label` is a `LabelTable` id.
+    case label(Int32, minOffset: Int, maxOffset: Int)
     case everywhere
   }
 
@@ -71,8 +72,14 @@ public struct Tagger: Sendable {
   private let rules: [TagRule]
   private let phases: [CompiledPhase]
   private let tries: [LexiconTrie]
-  /// Compiled `not-followed-by` / `not-preceded-by` of lexicon and words rules, by rule.
-  private let constraints: [Int: CompiledPattern]
+  /// Compiled `not-followed-by` / `not-preceded-by` of lexicon and words rules, by rule index.
+  private let constraints: [CompiledPattern?]
+  /// Every label as a small integer (PatternProgram.swift); `ruleLabels[rule]` is a rule's.
+  private let labels: LabelTable
+  private let ruleLabels: [Int32]
+  /// Per rule: its priority, and its attributes in the order declared (read per winner).
+  private let priorities: [Int]
+  private let attributePlans: [[(name: String, value: CompiledValue)]]
   /// The lexicon of each lexicon rule, by rule index.
   private let ruleLexicons: [Lexicon?]
   /// Links mentions after the last phase (refers_to, propagated names, posts to persons).
@@ -96,7 +103,11 @@ public struct Tagger: Sendable {
       trieIndex[name] = tries.count
       tries.append(LexiconTrie(ruleBook.lexicons[name]!))
     }
-    var constraints: [Int: CompiledPattern] = [:]
+    var constraints: [CompiledPattern?] = []
+    var labels = LabelTable()
+    for phase in ruleBook.phases {
+      for rule in phase.rules { _ = labels.id(rule.label) }
+    }
     var ruleLexicons: [Lexicon?] = []
     var keyIndex: [[Unicode.Scalar]: Int] = [:]
     var keys: [[Unicode.Scalar]] = []
@@ -122,14 +133,19 @@ public struct Tagger: Sendable {
         if case .lexicon(let name) = rule.matcher { ruleLexicons.append(ruleBook.lexicons[name]) } else {
           ruleLexicons.append(nil)
         }
-        if rule.notFollowedBy != nil || rule.notPrecededBy != nil {
-          constraints[ruleIndex] = CompiledPattern(
-            rule: ruleIndex, program: PatternProgram(.sequence([]), classes: [:], trieIndex: [:]),
-            anchor: .everywhere,
-            notFollowedBy: rule.notFollowedBy.map { PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex) },
-            notPrecededBy: rule.notPrecededBy.map {
-              (PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex), $0.lengthBounds().max ?? 0)
-            })
+        func program(_ node: PatternNode) -> PatternProgram {
+          PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex, labels: &labels)
+        }
+        let notFollowedBy = rule.notFollowedBy.map(program)
+        let notPrecededBy = rule.notPrecededBy.map { (program($0), $0.lengthBounds().max ?? 0) }
+        if case .pattern = rule.matcher {
+          constraints.append(nil)
+        } else if notFollowedBy != nil || notPrecededBy != nil {
+          constraints.append(CompiledPattern(
+            rule: ruleIndex, program: program(.sequence([])), anchor: .everywhere,
+            notFollowedBy: notFollowedBy, notPrecededBy: notPrecededBy))
+        } else {
+          constraints.append(nil)
         }
         switch rule.matcher {
         case .lexicon(let name):
@@ -140,7 +156,7 @@ public struct Tagger: Sendable {
         case .words(let words):
           for word in words { add(Array(word.unicodeScalars), .rule(rule: ruleIndex, entry: -1)) }
         case .pattern(let node):
-          let program = PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex)
+          let compiled = program(node)
           var anchor = Anchor.everywhere
           var run: ClassMatcher?
           var tests: [AttributeTest] = []
@@ -159,7 +175,7 @@ public struct Tagger: Sendable {
                     .anchor(pattern: patterns.count, minOffset: found.minOffset, maxOffset: found.maxOffset))
               }
             case .label(let label):
-              anchor = .label(label, minOffset: found.minOffset, maxOffset: found.maxOffset)
+              anchor = .label(labels.id(label), minOffset: found.minOffset, maxOffset: found.maxOffset)
               tests = Self.anchorTests(node)
             }
           } else if let leading = Self.leadingKeys(node, classes: ruleBook.classes) {
@@ -168,15 +184,11 @@ public struct Tagger: Sendable {
             anchor = .keys
             for key in leading { add(key, .anchor(pattern: patterns.count, minOffset: 0, maxOffset: 0)) }
           }
-          let lookbehind = rule.notPrecededBy.map {
-            (PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex), $0.lengthBounds().max ?? 0)
-          }
           runs.append(run)
           labelTests.append(tests)
           patterns.append(CompiledPattern(
-            rule: ruleIndex, program: program, anchor: anchor,
-            notFollowedBy: rule.notFollowedBy.map { PatternProgram($0, classes: ruleBook.classes, trieIndex: trieIndex) },
-            notPrecededBy: lookbehind))
+            rule: ruleIndex, program: compiled, anchor: anchor, notFollowedBy: notFollowedBy,
+            notPrecededBy: notPrecededBy))
         }
       }
       phases.append(CompiledPhase(name: phase.name, patterns: patterns, runs: runs, labelTests: labelTests))
@@ -187,8 +199,32 @@ public struct Tagger: Sendable {
     self.phases = phases
     self.tries = tries
     self.constraints = constraints
+    self.labels = labels
+    self.ruleLabels = rules.map { labels.existingID($0.label)! }
+    self.priorities = rules.map(\.priority)
+    var plans: [[(name: String, value: CompiledValue)]] = []
+    var programs = [PatternProgram?](repeating: nil, count: rules.count)
+    for pattern in phases.flatMap(\.patterns) { programs[pattern.rule] = pattern.program }
+    for (ruleIndex, rule) in rules.enumerated() {
+      plans.append(rule.attributeOrder.compactMap { name in
+        rule.attributes[name].map { (name, CompiledValue($0, lexicon: ruleLexicons[ruleIndex], program: programs[ruleIndex])) }
+      })
+    }
+    self.attributePlans = plans
     self.ruleLexicons = ruleLexicons
     self.linker = MentionLinker(ruleBook: ruleBook)
+  }
+
+  /// A candidate before conflicts are settled: plain numbers, so that the many candidates that
+  /// lose cost no allocation. Winners become annotations, with their attributes, afterwards.
+  private struct Found {
+    var rule: Int
+    var range: TextRange
+    /// The lexicon entry (lexicon rules), or -1.
+    var entry: Int32
+    /// The pattern within its phase, and its match in `matches` (pattern rules), or -1.
+    var pattern: Int32
+    var match: Int32
   }
 
   /// Tags `text`; with `keepCandidates`, also returns every candidate and its outcome.
@@ -196,7 +232,8 @@ public struct Tagger: Sendable {
     -> TagResult
   {
     let functions = FunctionContext(ruleBook: ruleBook, tag: context)
-    var annotations: [Annotation] = []
+    // The annotations of the phases settled so far (what later patterns see).
+    var index = AnnotationIndex(textLength: text.count, labelCount: labels.names.count)
     var allCandidates: [Candidate] = []
     var vm = PatternVM()
     // One scan for all phases; hits are handed to their phase in text order.
@@ -204,76 +241,52 @@ public struct Tagger: Sendable {
     automaton.scan(text) { key, start, end in
       for (phase, payload) in payloads[key] { hits[phase].append((payload, start, end)) }
     }
+    var found: [Found] = []
+    var matches: [PatternMatch] = []
+    var positions: [Int] = []
     for (phaseIndex, phase) in phases.enumerated() {
-      var candidates: [Candidate] = []
+      found.removeAll(keepingCapacity: true)
+      matches.removeAll(keepingCapacity: true)
       var starts = [[Int]](repeating: [], count: phase.patterns.count)
-      // The annotations of earlier phases, indexed once per phase (constraints and patterns).
-      let index = AnnotationIndex(annotations)
-      do {
-        for (payload, start, end) in hits[phaseIndex] {
-          switch payload {
-          case .rule(let ruleIndex, let entryIndex):
-            // Fields are read in place: copying a TagRule per hit costs a retain per field.
-            let lexicon = ruleLexicons[ruleIndex]
-            let entry = entryIndex >= 0 ? lexicon?.entries[Int(entryIndex)] : nil
-            let range = TextRange(start, end)
-            if let constraint = constraints[ruleIndex],
-              !allowed(constraint, range, text, index, &vm)
-            {
-              continue
+      for (payload, start, end) in hits[phaseIndex] {
+        switch payload {
+        case .rule(let ruleIndex, let entryIndex):
+          let range = TextRange(start, end)
+          if constraints[ruleIndex] != nil, !allowed(constraints[ruleIndex]!, range, text, index, &vm) { continue }
+          found.append(Found(rule: ruleIndex, range: range, entry: entryIndex, pattern: -1, match: -1))
+        case .anchor(let pattern, let minOffset, let maxOffset):
+          if let run = phase.runs[pattern] {
+            // Only starts inside the run of the class right before the hit can match.
+            var length = 0
+            while length < maxOffset, start - length > 0, run.matches(text[start - length - 1]) { length += 1 }
+            if length >= minOffset {
+              for offset in minOffset...length { starts[pattern].append(start - offset) }
             }
-            candidates.append(
-              Candidate(
-                annotation: Annotation(
-                  label: rules[ruleIndex].label, range: range, rule: rules[ruleIndex].reference,
-                  attributes: lexiconAttributes(ruleIndex, entry, lexicon, functions), phase: phase.name),
-                priority: rules[ruleIndex].priority, ruleOrder: ruleIndex,
-                entry: keepCandidates ? entry.map { "\(lexicon!.file):\($0.line)" } : nil))
-          case .anchor(let pattern, let minOffset, let maxOffset):
-            if let run = phase.runs[pattern] {
-              // Only starts inside the run of the class right before the hit can match.
-              var length = 0
-              while length < maxOffset, start - length > 0, run.matches(text[start - length - 1]) { length += 1 }
-              if length >= minOffset {
-                for offset in minOffset...length { starts[pattern].append(start - offset) }
-              }
-              continue
-            }
-            for offset in minOffset...maxOffset where start - offset >= 0 {
-              starts[pattern].append(start - offset)
-            }
+            continue
+          }
+          for offset in minOffset...maxOffset where start - offset >= 0 {
+            starts[pattern].append(start - offset)
           }
         }
       }
-      // Starts of the earlier annotations by label, found once per phase.
-      var labelStarts: [String: [Int]] = [:]
       for patternIndex in phase.patterns.indices {
-        // Most patterns have no start in a given text: look before copying the pattern.
-        if case .keys = phase.patterns[patternIndex].anchor, starts[patternIndex].isEmpty { continue }
-        let pattern = phase.patterns[patternIndex]
-        var positions: [Int]
-        switch pattern.anchor {
-        case .keys: positions = starts[patternIndex]
+        positions.removeAll(keepingCapacity: true)
+        switch phase.patterns[patternIndex].anchor {
+        case .keys:
+          // Most patterns have no start in a given text.
+          if starts[patternIndex].isEmpty { continue }
+          positions += starts[patternIndex]
         case .label(let label, let minOffset, let maxOffset):
-          positions = []
+          // Only annotations that pass the anchor's tests (<GPE zone=new-area>) can start a match.
           let tests = phase.labelTests[patternIndex]
-          if tests.isEmpty {
-            if labelStarts.isEmpty {
-              for annotation in annotations { labelStarts[annotation.label, default: []].append(annotation.range.start) }
-            }
-            for start in labelStarts[label] ?? [] {
-              for offset in minOffset...maxOffset where start - offset >= 0 { positions.append(start - offset) }
-            }
-          } else {
-            // Only annotations that pass the anchor's tests (<GPE zone=new-area>) can start a match.
-            for annotation in annotations where annotation.label == label && Self.passes(annotation, tests) {
-              let start = annotation.range.start
-              for offset in minOffset...maxOffset where start - offset >= 0 { positions.append(start - offset) }
-            }
+          for annotation in index.byLabel[Int(label)] where tests.isEmpty || index.passes(Int(annotation), tests) {
+            let start = index.annotations[Int(annotation)].range.start
+            for offset in minOffset...maxOffset where start - offset >= 0 { positions.append(start - offset) }
           }
           if positions.isEmpty { continue }
-        case .everywhere: positions = Array(0..<text.count)
+        case .everywhere: positions += 0..<text.count
         }
+        let pattern = phase.patterns[patternIndex]
         positions.sort()  // sorted and unique, without hashing (a suffix anchor proposes dozens of starts)
         var unique = 0
         for i in positions.indices where unique == 0 || positions[unique - 1] != positions[i] {
@@ -300,26 +313,53 @@ public struct Tagger: Sendable {
           }
           if !allowed(pattern, range, text, index, &vm) { continue }
           covered = match.end
-          candidates.append(
-            Candidate(
-              annotation: Annotation(
-                label: rules[pattern.rule].label, range: range, rule: rules[pattern.rule].reference,
-                attributes: patternAttributes(pattern.rule, pattern.program, match, text, index, functions),
-                phase: phase.name),
-              priority: rules[pattern.rule].priority, ruleOrder: pattern.rule, entry: nil))
+          found.append(Found(rule: pattern.rule, range: range, entry: -1, pattern: Int32(patternIndex),
+                             match: Int32(matches.count)))
+          matches.append(match)
         }
       }
-      settle(&candidates, explain: keepCandidates)
-      for candidate in candidates where candidate.outcome == .won {
-        annotations.append(candidate.annotation)
+      let winners = settle(found)
+      if keepCandidates {
+        var candidates = found.map { candidate in
+          Candidate(annotation: annotation(candidate, phase, matches, text, index, functions), priority: priorities[candidate.rule],
+                    ruleOrder: candidate.rule,
+                    entry: candidate.entry >= 0
+                      ? ruleLexicons[candidate.rule].map { "\($0.file):\($0.entries[Int(candidate.entry)].line)" } : nil)
+        }
+        for (loser, winner) in winners.enumerated() where winner >= 0 && winner != loser {
+          candidates[loser].outcome = .lost(to: winner, reason: reason(candidates[loser], candidates[winner]))
+        }
+        allCandidates += candidates
       }
-      if keepCandidates { allCandidates += candidates }
+      // Winners are built only after every candidate of the phase is known: they join the
+      // index for the next phases, in candidate order.
+      for (position, candidate) in found.enumerated() where winners[position] == position {
+        let winner = annotation(candidate, phase, matches, text, index, functions)
+        index.append(winner, label: ruleLabels[candidate.rule])
+      }
     }
+    var annotations = index.annotations
     annotations.sort { a, b in
       a.range != b.range ? a.range < b.range : a.rule.id < b.rule.id
     }
     annotations = linker.link(annotations, text: text)  // MentionLinker.swift: rules/lexicons/mention-links.tsv
     return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: vm.steps)
+  }
+
+  /// The annotation of a candidate, with its attributes (computed only for those that are kept).
+  private func annotation(_ candidate: Found, _ phase: CompiledPhase, _ matches: [PatternMatch],
+                          _ text: [Unicode.Scalar], _ index: AnnotationIndex,
+                          _ functions: FunctionContext) -> Annotation {
+    let attributes: [(String, String)]
+    if candidate.pattern >= 0 {
+      attributes = self.attributes(candidate.rule, entry: nil, match: matches[Int(candidate.match)], text, index,
+                                   functions)
+    } else {
+      let entry = candidate.entry >= 0 ? ruleLexicons[candidate.rule]?.entries[Int(candidate.entry)] : nil
+      attributes = self.attributes(candidate.rule, entry: entry, match: nil, text, index, functions)
+    }
+    return Annotation(label: rules[candidate.rule].label, range: candidate.range,
+                      rule: rules[candidate.rule].reference, attributes: attributes, phase: phase.name)
   }
 
   // MARK: - Constraints and attributes
@@ -355,40 +395,24 @@ public struct Tagger: Sendable {
     return false
   }
 
-  private func lexiconAttributes(_ rule: Int, _ entry: LexiconEntry?, _ lexicon: Lexicon?,
-                                 _ functions: FunctionContext) -> [(String, String)] {
-    func resolve(_ value: AttributeValue) -> String? {
+  /// The attributes of a lexicon rule's match (`entry`) or a pattern rule's (`match`).
+  private func attributes(_ rule: Int, entry: LexiconEntry?, match: PatternMatch?, _ text: [Unicode.Scalar],
+                          _ index: AnnotationIndex, _ functions: FunctionContext) -> [(String, String)] {
+    func resolve(_ value: CompiledValue) -> String? {
       switch value {
       case .literal(let text): return text
-      case .column(let column):
-        guard let lexicon, let index = lexicon.column(column), let text = entry?.field(index), !text.isEmpty
-        else { return nil }
+      case .nothing: return nil
+      case .lexiconColumn(let column):
+        guard let text = entry?.field(column), !text.isEmpty else { return nil }
         return text
-      case .captureAttribute: return nil
-      case .function(let name, let arguments):
-        return AttributeFunctions.all[name]?(arguments.map(resolve), functions)
-      }
-    }
-    return rules[rule].attributeOrder.compactMap { name in
-      rules[rule].attributes[name].flatMap(resolve).map { (name, $0) }
-    }
-  }
-
-  private func patternAttributes(_ rule: Int, _ program: PatternProgram, _ match: PatternMatch,
-                                 _ text: [Unicode.Scalar], _ index: AnnotationIndex,
-                                 _ functions: FunctionContext) -> [(String, String)] {
-    func resolve(_ value: AttributeValue) -> String? {
-      switch value {
-      case .literal(let text): return text
-      case .column(let capture):
-        guard let slot = program.captureNames.firstIndex(of: capture) else { return nil }
+      case .capture(let slot):
+        guard let match else { return nil }
         let start = match.captures[2 * slot]
         let end = match.captures[2 * slot + 1]
         guard start >= 0, end > start else { return nil }
         return text.string(TextRange(start, end))
-      case .captureAttribute(let capture, let attribute):
-        guard let slot = program.captureNames.firstIndex(of: capture), let payload = match.payloads[slot]
-        else { return nil }
+      case .captureAttribute(let slot, let attribute):
+        guard let payload = match?.payloads[slot] else { return nil }
         switch payload {
         case .entry(let trie, let entryIndex):
           let lexicon = tries[trie].lexicon
@@ -397,15 +421,13 @@ public struct Tagger: Sendable {
           else { return nil }
           return value
         case .annotation(let annotationIndex):
-          return index.annotations[annotationIndex].attributes.first { $0.0 == attribute }?.1
+          return index.annotations[annotationIndex].value(attribute)
         }
-      case .function(let name, let arguments):
-        return AttributeFunctions.all[name]?(arguments.map(resolve), functions)
+      case .function(let function, let arguments):
+        return function(arguments.map(resolve), functions)
       }
     }
-    return rules[rule].attributeOrder.compactMap { name in
-      rules[rule].attributes[name].flatMap(resolve).map { (name, $0) }
-    }
+    return attributePlans[rule].compactMap { name, value in resolve(value).map { (name, $0) } }
   }
 
   // MARK: - Anchors
@@ -456,39 +478,43 @@ public struct Tagger: Sendable {
 
   /// The conflict policy: higher priority, then longer span, then earlier rule, then earlier
   /// offset wins; a candidate overlapping a winner loses. In keep-all mode all win.
-  private func settle(_ candidates: inout [Candidate], explain: Bool) {
-    if ruleBook.conflicts == .keepAll { return }
-    // The keys in a plain array, so that comparing copies no candidate (and its strings).
-    let keys = candidates.map { ($0.priority, $0.annotation.range.count, $0.ruleOrder, $0.annotation.range.start) }
+  /// Returns, per candidate, itself when it wins, else the winner it lost to.
+  private func settle(_ candidates: [Found]) -> [Int] {
+    if ruleBook.conflicts == .keepAll { return Array(candidates.indices) }
+    var outcome = [Int](repeating: -1, count: candidates.count)
+    // The policy as two integers per candidate, so that sorting compares numbers only:
+    // priority (higher first) and length (longer first); then rule and start (earlier first);
+    // ties keep candidate order.
+    let keys = candidates.map { candidate -> (high: UInt64, low: UInt64) in
+      let priority = UInt64(Int64(Int32.max) - Int64(Int32(clamping: priorities[candidate.rule])))  // < 2^32
+      let length = UInt64(UInt32.max - UInt32(clamping: candidate.range.count))
+      return (priority << 32 | length, UInt64(candidate.rule) << 32 | UInt64(UInt32(clamping: candidate.range.start)))
+    }
     let order = candidates.indices.sorted { a, b in
-      let x = keys[a]
-      let y = keys[b]
-      if x.0 != y.0 { return x.0 > y.0 }
-      if x.1 != y.1 { return x.1 > y.1 }
-      if x.2 != y.2 { return x.2 < y.2 }
-      return x.3 < y.3
+      if keys[a].high != keys[b].high { return keys[a].high < keys[b].high }
+      if keys[a].low != keys[b].low { return keys[a].low < keys[b].low }
+      return a < b
     }
     // Winners by position, so each check looks only at the offsets the candidate covers; the
     // table spans just the candidates' extent.
-    guard let low = candidates.lazy.map(\.annotation.range.start).min(),
-      let high = candidates.lazy.map(\.annotation.range.end).max()
-    else { return }
+    guard let low = candidates.lazy.map(\.range.start).min(), let high = candidates.lazy.map(\.range.end).max()
+    else { return outcome }
     var owner = [Int32](repeating: -1, count: high - low)
     for index in order {
-      let range = candidates[index].annotation.range
+      let range = candidates[index].range
       var winner: Int32 = -1
       for offset in range.start..<range.end where owner[offset - low] >= 0 {
         winner = owner[offset - low]
         break
       }
       if winner >= 0 {
-        // The reason is written only when someone will read it (explain).
-        candidates[index].outcome = .lost(
-          to: Int(winner), reason: explain ? reason(candidates[index], candidates[Int(winner)]) : "")
+        outcome[index] = Int(winner)
       } else {
+        outcome[index] = index
         for offset in range.start..<range.end { owner[offset - low] = Int32(index) }
       }
     }
+    return outcome
   }
 
   private func reason(_ loser: Candidate, _ winner: Candidate) -> String {
@@ -501,5 +527,39 @@ public struct Tagger: Sendable {
     }
     if winner.ruleOrder != loser.ruleOrder { return "overlaps \(w), whose rule comes first" }
     return "overlaps \(w), which starts earlier"
+  }
+}
+
+/// An attribute value with its names resolved once per rule (lexicon columns, capture slots,
+/// functions), so that computing a winner's attributes looks nothing up by name.
+indirect enum CompiledValue: Sendable {
+  case literal(String)
+  /// What cannot have a value for this rule (a column its lexicon lacks, an unknown function).
+  case nothing
+  case lexiconColumn(Int)
+  case capture(Int)
+  case captureAttribute(slot: Int, attribute: String)
+  case function(AttributeFunction, [CompiledValue])
+
+  /// `lexicon` for lexicon rules, `program` for pattern rules (words rules have neither).
+  init(_ value: AttributeValue, lexicon: Lexicon?, program: PatternProgram?) {
+    switch value {
+    case .literal(let text): self = .literal(text)
+    case .column(let name):
+      if let program {
+        self = program.captureNames.firstIndex(of: name).map { .capture($0) } ?? .nothing
+      } else {
+        self = lexicon?.column(name).map { .lexiconColumn($0) } ?? .nothing
+      }
+    case .captureAttribute(let capture, let attribute):
+      self = program?.captureNames.firstIndex(of: capture).map { .captureAttribute(slot: $0, attribute: attribute) }
+        ?? .nothing
+    case .function(let name, let arguments):
+      if let function = AttributeFunctions.all[name] {
+        self = .function(function, arguments.map { CompiledValue($0, lexicon: lexicon, program: program) })
+      } else {
+        self = .nothing
+      }
+    }
   }
 }

@@ -101,6 +101,10 @@ measure("tag") {
   for index in documents.indices { documents[index].entities = pipeline.tagger.tag(documents[index].text).annotations }
   return documents.reduce(0) { $0 + $1.entities.count }
 }
+// Pattern VM steps over the corpus (the engine's work, independent of the machine).
+measure("tag-steps") {
+  documents.reduce(0) { $0 + pipeline.tagger.tag($1.text).patternSteps }
+}
 lexiconBenchmarks(documents, wanted: wanted, measure: measure)
 measure("write") {
   var bytes = 0
