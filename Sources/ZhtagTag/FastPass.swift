@@ -12,16 +12,16 @@ import ZhtagRules
 /// which cost more than the matching itself (callgrind: ~250 instructions per VM step).
 final class FastPassBuffers {
   /// Per offset from the start: the first item of its list, or -1.
-  fileprivate var firstAt: UnsafeMutablePointer<Int32>
-  fileprivate var offsetCapacity = 64
+  @exclusivity(unchecked) fileprivate var firstAt: UnsafeMutablePointer<Int32>
+  @exclusivity(unchecked) fileprivate var offsetCapacity = 64
   /// Items: an instruction number and the next item of the same offset (-1 ends a list).
-  fileprivate var items: UnsafeMutablePointer<Int32>
-  fileprivate var nextItem: UnsafeMutablePointer<Int32>
-  fileprivate var itemCount = 0
-  fileprivate var itemCapacity = 256
+  @exclusivity(unchecked) fileprivate var items: UnsafeMutablePointer<Int32>
+  @exclusivity(unchecked) fileprivate var nextItem: UnsafeMutablePointer<Int32>
+  @exclusivity(unchecked) fileprivate var itemCount = 0
+  @exclusivity(unchecked) fileprivate var itemCapacity = 256
   /// (offset × program size + pc) → the attempt that last added that instruction there.
-  fileprivate var seen: UnsafeMutablePointer<Int32>
-  fileprivate var seenCapacity = 4096
+  @exclusivity(unchecked) fileprivate var seen: UnsafeMutablePointer<Int32>
+  @exclusivity(unchecked) fileprivate var seenCapacity = 4096
 
   init() {
     firstAt = .allocate(capacity: offsetCapacity)

@@ -346,52 +346,13 @@ struct AnnotationIndex {
 
 /// Runs programs. Holds scratch buffers reused from call to call, so make one per thread.
 struct PatternVM {
-  /// A thread: an instruction and the slot holding its capture offsets and payloads. Slots
-  /// live in two flat arrays reset for each attempt and are never changed once shared: a
-  /// thread that saves a capture copies its slot first (a few integers, no allocation).
-  struct Thread {
-    var pc: Int32
-    var slot: Int32
-  }
-
   /// Instructions executed, for the linear-time tests.
   var steps = 0
   /// Scratch of the capture-free first pass (FastPass.swift).
   var fast = FastPass()
-  /// Threads waiting at each offset from the start of the current attempt: a list per offset
-  /// (first, last, next), in the order added — the order is the priority of the threads.
-  private var firstAt: [Int32] = []
-  private var lastAt: [Int32] = []
-  private var threads: [Thread] = []
-  private var nextThread: [Int32] = []
-  /// (offset × program size + pc) → the attempt that last added that thread there.
-  private var seen: [Int32] = []
+  private let scratch = CaptureScratch()
   private var attempt: Int32 = 0
-  private var stack: [Thread] = []
   private var ends: [(Int, Int)] = []
-  /// Capture offsets (`captureWidth` per slot) and payloads (`payloadWidth` per slot).
-  private var captureSlots: [Int] = []
-  private var payloadSlots: [CapturePayload?] = []
-  private var captureWidth = 0
-  private var payloadWidth = 0
-
-  /// A new slot, a copy of `slot` (or empty), with one capture offset or payload changed.
-  private mutating func copySlot(_ slot: Int32, capture: Int? = nil, offset: Int = 0, payload: Int? = nil,
-                                 value: CapturePayload? = nil) -> Int32 {
-    let new = Int32(payloadWidth == 0 ? captureSlots.count / max(captureWidth, 1) : payloadSlots.count / payloadWidth)
-    let from = Int(slot)
-    for index in 0..<captureWidth { captureSlots.append(captureSlots[from * captureWidth + index]) }
-    for index in 0..<payloadWidth { payloadSlots.append(payloadSlots[from * payloadWidth + index]) }
-    if let capture { captureSlots[Int(new) * captureWidth + capture] = offset }
-    if let payload { payloadSlots[Int(new) * payloadWidth + payload] = value }
-    return new
-  }
-
-  private func result(_ thread: Thread, end: Int) -> PatternMatch {
-    let slot = Int(thread.slot)
-    return PatternMatch(end: end, captures: Array(captureSlots[(slot * captureWidth)..<((slot + 1) * captureWidth)]),
-                        payloads: Array(payloadSlots[(slot * payloadWidth)..<((slot + 1) * payloadWidth)]))
-  }
 
   /// The longest match of `program` starting exactly at `start` (or, with `endingAt`, any
   /// match that ends exactly there), or nil.
@@ -411,54 +372,42 @@ struct PatternVM {
     return capture(program, tries: tries, text: text, annotations: annotations, at: start, endingAt: end)
   }
 
-  /// The captures of the match from `start` to `target` that the pattern's priorities choose.
+  /// The captures of the match from `start` to `target` that the pattern's priorities choose:
+  /// a Pike VM whose threads carry a slot of capture offsets and payloads. Slots are never
+  /// changed once shared: a thread that saves a capture copies its slot first.
   private mutating func capture(_ program: PatternProgram, tries: [LexiconTrie], text: [Unicode.Scalar],
                                 annotations: AnnotationIndex, at start: Int, endingAt target: Int) -> PatternMatch?
   {
+    let scratch = self.scratch
     attempt &+= 1
-    if attempt == Int32.max { attempt = 1; for index in seen.indices { seen[index] = 0 } }
+    if attempt == Int32.max {
+      attempt = 1
+      scratch.clearSeen()
+    }
     let size = program.instructions.count
-    captureWidth = program.captureNames.count * 2
-    payloadWidth = program.captureNames.count
-    captureSlots.removeAll(keepingCapacity: true)
-    payloadSlots.removeAll(keepingCapacity: true)
-    captureSlots.append(contentsOf: repeatElement(-1, count: captureWidth))
-    payloadSlots.append(contentsOf: repeatElement(nil, count: payloadWidth))
     let span = target - start
-    if firstAt.count <= span {
-      firstAt.append(contentsOf: repeatElement(-1, count: span + 1 - firstAt.count))
-      lastAt.append(contentsOf: repeatElement(-1, count: span + 1 - lastAt.count))
-    }
-    if seen.count < (span + 1) * size { seen.append(contentsOf: repeatElement(0, count: (span + 1) * size - seen.count)) }
-    defer {
-      // Leave no thread behind for the next attempt.
-      for offset in 0...span {
-        firstAt[offset] = -1
-        lastAt[offset] = -1
-      }
-      threads.removeAll(keepingCapacity: true)
-      nextThread.removeAll(keepingCapacity: true)
-    }
-    add(Thread(pc: 0, slot: 0), offset: 0, start: start, program: program, size: size)
+    scratch.begin(span: span, size: size, captureWidth: program.captureNames.count * 2,
+                  payloadWidth: program.captureNames.count)
+    defer { scratch.end(span: span) }
+    add(0, slot: 0, offset: 0, start: start, program: program, size: size)
     for offset in 0...span {
       let position = start + offset
-      var item = firstAt[offset]
+      var item = scratch.firstAt[offset]
       while item >= 0 {
-        let thread = threads[Int(item)]
-        item = nextThread[Int(item)]
+        let pc = scratch.threadPC[Int(item)]
+        let slot = scratch.threadSlot[Int(item)]
+        item = scratch.nextThread[Int(item)]
         steps += 1
-        switch program.instructions[Int(thread.pc)] {
+        switch program.instructions[Int(pc)] {
         case .match:
-          if position == target { return result(thread, end: position) }
+          if position == target { return scratch.result(slot: slot, end: position) }
         case .scalar(let scalar):
           if position < target, text[position] == scalar {
-            add(Thread(pc: thread.pc + 1, slot: thread.slot), offset: offset + 1, start: start, program: program,
-                size: size)
+            add(pc + 1, slot: slot, offset: offset + 1, start: start, program: program, size: size)
           }
         case .characterClass(let index):
           if position < target, program.classes[Int(index)].matches(text[position]) {
-            add(Thread(pc: thread.pc + 1, slot: thread.slot), offset: offset + 1, start: start, program: program,
-                size: size)
+            add(pc + 1, slot: slot, offset: offset + 1, start: start, program: program, size: size)
           }
         case .lexicon(let trie, let capture):
           ends.removeAll(keepingCapacity: true)
@@ -466,9 +415,11 @@ struct PatternVM {
             if end <= target { ends.append((end, entry)) }
           }
           for (end, entry) in ends {
-            var slot = thread.slot
-            if capture >= 0 { slot = copySlot(slot, payload: Int(capture), value: .entry(trie: Int(trie), entry: entry)) }
-            add(Thread(pc: thread.pc + 1, slot: slot), offset: end - start, start: start, program: program, size: size)
+            var next = slot
+            if capture >= 0 {
+              next = scratch.copySlot(slot, payload: Int(capture), value: .entry(trie: Int(trie), entry: entry))
+            }
+            add(pc + 1, slot: next, offset: end - start, start: start, program: program, size: size)
           }
         case .annotation(let label, let tests, let capture):
           var index = annotations.first(at: position)
@@ -479,10 +430,10 @@ struct PatternVM {
               annotations.ends[current] <= target,
               tests < 0 || annotations.passes(current, program.tests[Int(tests)])
             else { continue }
-            var slot = thread.slot
-            if capture >= 0 { slot = copySlot(slot, payload: Int(capture), value: .annotation(current)) }
-            add(Thread(pc: thread.pc + 1, slot: slot), offset: annotations.ends[current] - start, start: start,
-                program: program, size: size)
+            var next = slot
+            if capture >= 0 { next = scratch.copySlot(slot, payload: Int(capture), value: .annotation(current)) }
+            add(pc + 1, slot: next, offset: annotations.ends[current] - start, start: start, program: program,
+                size: size)
           }
         case .split, .jump, .save:
           break  // resolved in add
@@ -494,32 +445,159 @@ struct PatternVM {
 
   /// Adds a thread at an offset, following jumps, splits and saves (in priority order); each
   /// instruction is added at most once per offset.
-  private mutating func add(_ thread: Thread, offset: Int, start: Int, program: PatternProgram, size: Int) {
-    stack.append(thread)
-    while var current = stack.popLast() {
-      let key = offset * size + Int(current.pc)
-      if seen[key] == attempt { continue }
-      seen[key] = attempt
-      switch program.instructions[Int(current.pc)] {
-      case .jump(let target):
-        current.pc = target
-        stack.append(current)
-      case .split(let first, let second):
-        // The second branch is pushed first, so the first is explored first (priority).
-        stack.append(Thread(pc: second, slot: current.slot))
-        current.pc = first
-        stack.append(current)
-      case .save(let slot):
-        current.slot = copySlot(current.slot, capture: Int(slot), offset: start + offset)
-        current.pc += 1
-        stack.append(current)
-      default:
-        let index = Int32(threads.count)
-        threads.append(current)
-        nextThread.append(-1)
-        if lastAt[offset] >= 0 { nextThread[Int(lastAt[offset])] = index } else { firstAt[offset] = index }
-        lastAt[offset] = index
+  private func add(_ pc: Int32, slot: Int32, offset: Int, start: Int, program: PatternProgram, size: Int) {
+    let scratch = self.scratch
+    scratch.push(pc, slot)
+    while scratch.stackCount > 0 {
+      scratch.stackCount -= 1
+      var current = scratch.stackPC[scratch.stackCount]
+      var currentSlot = scratch.stackSlot[scratch.stackCount]
+      while true {
+        let key = offset * size + Int(current)
+        if scratch.seen[key] == attempt { break }
+        scratch.seen[key] = attempt
+        switch program.instructions[Int(current)] {
+        case .jump(let target):
+          current = target
+          continue
+        case .split(let first, let second):
+          // The second branch waits on the stack; the first is explored first (priority).
+          scratch.push(second, currentSlot)
+          current = first
+          continue
+        case .save(let capture):
+          currentSlot = scratch.copySlot(currentSlot, capture: Int(capture), offset: start + offset)
+          current += 1
+          continue
+        default:
+          scratch.append(current, currentSlot, at: offset)
+        }
+        break
       }
     }
   }
+}
+
+/// Raw scratch memory of the capture pass (see FastPassBuffers for why not arrays): waiting
+/// threads per offset in the order added (the order is their priority), the `seen` marks, the
+/// stack of `add`, and the capture slots. Only its VM touches it, so the runtime exclusivity
+/// checks of class properties (a third of the pass's time) are turned off.
+final class CaptureScratch {
+  @exclusivity(unchecked) fileprivate var firstAt = RawInts<Int32>(filling: -1)
+  @exclusivity(unchecked) fileprivate var lastAt = RawInts<Int32>(filling: -1)
+  @exclusivity(unchecked) fileprivate var threadPC = RawInts<Int32>(filling: 0)
+  @exclusivity(unchecked) fileprivate var threadSlot = RawInts<Int32>(filling: 0)
+  @exclusivity(unchecked) fileprivate var nextThread = RawInts<Int32>(filling: -1)
+  @exclusivity(unchecked) fileprivate var threadCount = 0
+  @exclusivity(unchecked) fileprivate var seen = RawInts<Int32>(filling: 0)
+  @exclusivity(unchecked) fileprivate var stackPC = RawInts<Int32>(filling: 0)
+  @exclusivity(unchecked) fileprivate var stackSlot = RawInts<Int32>(filling: 0)
+  @exclusivity(unchecked) fileprivate var stackCount = 0
+  @exclusivity(unchecked) private var captureSlots = RawInts<Int>(filling: -1)
+  @exclusivity(unchecked) private var payloadSlots: [CapturePayload?] = []
+  @exclusivity(unchecked) private var captureWidth = 0
+  @exclusivity(unchecked) private var payloadWidth = 0
+  @exclusivity(unchecked) private var slotCount = 0
+
+  deinit {
+    for buffer in [firstAt, lastAt, threadPC, threadSlot, nextThread, seen, stackPC, stackSlot] { buffer.free() }
+    captureSlots.free()
+  }
+
+  fileprivate func clearSeen() { seen.fill(0) }
+
+  fileprivate func begin(span: Int, size: Int, captureWidth: Int, payloadWidth: Int) {
+    firstAt.reserve(span + 1)
+    lastAt.reserve(span + 1)
+    seen.reserve((span + 1) * size)
+    self.captureWidth = captureWidth
+    self.payloadWidth = payloadWidth
+    captureSlots.reserve(captureWidth)
+    for index in 0..<captureWidth { captureSlots[index] = -1 }
+    payloadSlots.removeAll(keepingCapacity: true)
+    payloadSlots.append(contentsOf: repeatElement(nil, count: payloadWidth))
+    slotCount = 1
+    threadCount = 0
+  }
+
+  fileprivate func end(span: Int) {
+    for offset in 0...span {
+      firstAt[offset] = -1
+      lastAt[offset] = -1
+    }
+  }
+
+  fileprivate func push(_ pc: Int32, _ slot: Int32) {
+    stackPC.reserve(stackCount + 1)
+    stackSlot.reserve(stackCount + 1)
+    stackPC[stackCount] = pc
+    stackSlot[stackCount] = slot
+    stackCount += 1
+  }
+
+  fileprivate func append(_ pc: Int32, _ slot: Int32, at offset: Int) {
+    threadPC.reserve(threadCount + 1)
+    threadSlot.reserve(threadCount + 1)
+    nextThread.reserve(threadCount + 1)
+    let index = Int32(threadCount)
+    threadPC[threadCount] = pc
+    threadSlot[threadCount] = slot
+    nextThread[threadCount] = -1
+    threadCount += 1
+    if lastAt[offset] >= 0 { nextThread[Int(lastAt[offset])] = index } else { firstAt[offset] = index }
+    lastAt[offset] = index
+  }
+
+  /// A new slot, a copy of `slot`, with one capture offset or payload changed.
+  fileprivate func copySlot(_ slot: Int32, capture: Int? = nil, offset: Int = 0, payload: Int? = nil,
+                            value: CapturePayload? = nil) -> Int32 {
+    let new = slotCount
+    slotCount += 1
+    let from = Int(slot)
+    captureSlots.reserve((new + 1) * captureWidth)
+    for index in 0..<captureWidth { captureSlots[new * captureWidth + index] = captureSlots[from * captureWidth + index] }
+    for index in 0..<payloadWidth { payloadSlots.append(payloadSlots[from * payloadWidth + index]) }
+    if let capture { captureSlots[new * captureWidth + capture] = offset }
+    if let payload { payloadSlots[new * payloadWidth + payload] = value }
+    return Int32(new)
+  }
+
+  fileprivate func result(slot: Int32, end: Int) -> PatternMatch {
+    let slot = Int(slot)
+    return PatternMatch(end: end, captures: (0..<captureWidth).map { captureSlots[slot * captureWidth + $0] },
+                        payloads: Array(payloadSlots[(slot * payloadWidth)..<((slot + 1) * payloadWidth)]))
+  }
+}
+
+/// A growable buffer of plain integers without Array's per-write checks; owned by one scratch
+/// object, freed by it. New cells hold `filling`.
+struct RawInts<Element: FixedWidthInteger> {
+  private(set) var base: UnsafeMutablePointer<Element>
+  private(set) var capacity = 64
+  private let filling: Element
+
+  init(filling: Element) {
+    self.filling = filling
+    base = .allocate(capacity: capacity)
+    base.initialize(repeating: filling, count: capacity)
+  }
+
+  subscript(index: Int) -> Element {
+    get { base[index] }
+    nonmutating set { base[index] = newValue }
+  }
+
+  mutating func reserve(_ count: Int) {
+    guard count > capacity else { return }
+    let grown = max(count, capacity * 2)
+    let new = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+    new.initialize(from: base, count: capacity)
+    (new + capacity).initialize(repeating: filling, count: grown - capacity)
+    base.deallocate()
+    base = new
+    capacity = grown
+  }
+
+  func fill(_ value: Element) { base.update(repeating: value, count: capacity) }
+  func free() { base.deallocate() }
 }
