@@ -51,12 +51,4 @@ extension Tagger {
     return []
   }
 
-  /// Whether an annotation passes attribute tests, as the pattern VM checks them.
-  static func passes(_ annotation: Annotation, _ tests: [AttributeTest]) -> Bool {
-    tests.allSatisfy { test in
-      let value = annotation.attributes.first(where: { $0.0 == test.name })?.1
-      if test.presence { return (value != nil) != test.negated }
-      return (value == test.value) != test.negated
-    }
-  }
 }
