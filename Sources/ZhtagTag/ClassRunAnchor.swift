@@ -50,5 +50,4 @@ extension Tagger {
     }
     return []
   }
-
 }
