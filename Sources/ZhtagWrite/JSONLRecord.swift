@@ -8,24 +8,15 @@ public enum JSONLRecord {
 
   /// The record of a processed article, with its trailing newline.
   public static func encode(_ document: Document) -> [UInt8] {
-    var json = JSONWriter(capacity: document.text.count * 8 + 4096)
+    // Room for the usual record at once (text and source text as UTF-8, then per item), so the
+    // buffer rarely grows.
+    var json = JSONWriter(capacity: 3 * (document.text.count + document.sourceText.count) + 128 * (document.blocks.count + document.sentences.count)
+      + 320 * document.entities.count + 512 * document.quotas.count + 24 * document.repairs.count + 4096)
     let map = document.sourceMap
-    func span(_ range: TextRange) {
-      json.key("start"); json.value(range.start)
-      json.key("end"); json.value(range.end)
-      let source = map.sourceRange(range)
-      json.key("source_start"); json.value(source.start)
-      json.key("source_end"); json.value(source.end)
-    }
-    func rule(_ reference: RuleReference?) {
-      json.field("rule", reference?.id)
-      json.field("rule_file", reference?.file)
-      json.field("rule_line", reference?.line)
-    }
     json.beginObject()
     json.field("id", document.id)
     json.field("status", "ok")
-    json.key("schema_version"); json.value(schemaVersion)
+    json.field("schema_version", schemaVersion)
     writeSource(&json, document.source)
 
     json.key("meta")
@@ -37,9 +28,9 @@ public enum JSONLRecord {
       json.field("value", field.value)
       json.field("start", field.range?.start)
       json.field("end", field.range?.end)
-      json.key("source_start"); json.value(field.sourceRange.start)
-      json.key("source_end"); json.value(field.sourceRange.end)
-      rule(field.rule)
+      json.field("source_start", field.sourceRange.start)
+      json.field("source_end", field.sourceRange.end)
+      rule(&json, field.rule)
       json.endObject()
     }
     json.endObject()
@@ -51,9 +42,9 @@ public enum JSONLRecord {
     json.beginArray()
     for (index, block) in document.blocks.enumerated() {
       json.beginObject()
-      json.field("id", "b\(index + 1)")
+      json.key("id"); json.value("b", index + 1)
       json.field("kind", block.kind.rawValue)
-      span(block.range)
+      span(&json, block.range, map)
       json.endObject()
     }
     json.endArray()
@@ -62,44 +53,30 @@ public enum JSONLRecord {
     json.beginArray()
     for (index, sentence) in document.sentences.enumerated() {
       json.beginObject()
-      json.field("id", "s\(index + 1)")
-      json.field("block", "b\(sentence.block + 1)")
-      span(sentence.range)
+      json.key("id"); json.value("s", index + 1)
+      json.key("block"); json.value("b", sentence.block + 1)
+      span(&json, sentence.range, map)
       json.endObject()
     }
     json.endArray()
 
     json.key("entities")
     json.beginArray()
-    for (index, entity) in document.entities.enumerated() {
-      json.beginObject()
-      json.field("id", "e\(index + 1)")
-      json.field("label", entity.label)
-      span(entity.range)
-      json.key("text"); json.value(document.text[entity.range.start..<entity.range.end])
-      json.field("sentence", document.sentenceIndex(containing: entity.range).map { "s\($0 + 1)" })
-      json.key("attributes")
-      json.beginObject()
-      for (name, value) in entity.attributes { json.field(dynamic: name, value) }
-      json.endObject()
-      rule(entity.rule)
-      json.field("phase", entity.phase)
-      json.endObject()
-    }
+    writeEntities(&json, document, map)
     json.endArray()
 
     json.key("quotas")
     json.beginArray()
     for (index, quota) in document.quotas.enumerated() {
       json.beginObject()
-      json.field("id", "q\(index + 1)")
-      span(quota.range)
+      json.key("id"); json.value("q", index + 1)
+      span(&json, quota.range, map)
       json.key("text"); json.value(document.text[quota.range.start..<quota.range.end])
       json.key("fields")
       json.beginObject()
       for name in quota.fields.keys.sorted() { json.field(dynamic: name, quota.fields[name]) }
       json.endObject()
-      rule(quota.rule)
+      rule(&json, quota.rule)
       json.endObject()
     }
     json.endArray()
@@ -109,10 +86,10 @@ public enum JSONLRecord {
     for region in document.removed {
       json.beginObject()
       json.field("reason", region.reason)
-      rule(region.rule)
-      json.key("source_start"); json.value(region.sourceRange.start)
-      json.key("source_end"); json.value(region.sourceRange.end)
-      json.key("text_offset"); json.value(region.textOffset)
+      rule(&json, region.rule)
+      json.field("source_start", region.sourceRange.start)
+      json.field("source_end", region.sourceRange.end)
+      json.field("text_offset", region.textOffset)
       json.key("text")
       json.value(document.sourceText[region.sourceRange.start..<region.sourceRange.end])
       json.endObject()
@@ -121,19 +98,20 @@ public enum JSONLRecord {
 
     json.key("repairs")
     json.beginObject()
+    let repairs = RepairSummary(document.repairs)
     json.key("counts")
     json.beginObject()
-    for (kind, count) in repairCounts(document.repairs) { json.field(dynamic: kind, count) }
+    for (kind, count) in repairs.counts { json.field(dynamic: kind, count) }
     json.endObject()
     // Places by kind, as [start, end, source_start, source_end] quadruples; neighbouring repairs
     // of one kind are merged into runs. The surfaces are text[start:end] and
     // source_text[source_start:source_end]: writing them too would triple the record.
     json.key("runs")
     json.beginObject()
-    for (kind, runs) in repairRuns(document.repairs) {
-      json.key(dynamic: kind)
+    for kind in repairs.kinds.indices {
+      json.key(dynamic: repairs.kinds[kind])
       json.beginArray()
-      for run in runs {
+      for run in repairs.runs(of: kind, document.repairs) {
         json.beginArray()
         json.value(run.range.start)
         json.value(run.range.end)
@@ -148,7 +126,7 @@ public enum JSONLRecord {
 
     writeDiagnostics(&json, document.diagnostics)
     json.endObject()
-    json.bytes.append(0x0A)
+    json.out.append(0x0A)
     return json.bytes
   }
 
@@ -158,7 +136,7 @@ public enum JSONLRecord {
     json.beginObject()
     json.field("id", failure.id)
     json.field("status", "failed")
-    json.key("schema_version"); json.value(schemaVersion)
+    json.field("schema_version", schemaVersion)
     json.key("source")
     json.beginObject()
     json.field("path", failure.path)
@@ -169,38 +147,59 @@ public enum JSONLRecord {
     writeDiagnostic(&json, failure.error)
     writeDiagnostics(&json, failure.diagnostics)
     json.endObject()
-    json.bytes.append(0x0A)
+    json.out.append(0x0A)
     return json.bytes
   }
 
-  /// Repairs by kind (in name order), in source order, with neighbours (touching in both the
-  /// text and the source) merged into one run.
-  static func repairRuns(_ repairs: [Repair]) -> [(String, [Repair])] {
-    var byKind: [String: [Repair]] = [:]
-    for repair in repairs { byKind[repair.kind, default: []].append(repair) }
-    return byKind.keys.sorted().map { kind in
-      let sorted = byKind[kind]!.sorted {
-        $0.sourceRange.start != $1.sourceRange.start ? $0.sourceRange.start < $1.sourceRange.start : $0.range.start < $1.range.start
-      }
-      var runs: [Repair] = []
-      for repair in sorted {
-        if var last = runs.last, last.sourceRange.end == repair.sourceRange.start, last.range.end == repair.range.start {
-          last.range = TextRange(last.range.start, repair.range.end)
-          last.sourceRange = TextRange(last.sourceRange.start, repair.sourceRange.end)
-          runs[runs.count - 1] = last
-        } else {
-          runs.append(repair)
+  /// Counts per repair kind, in name order.
+  static func repairCounts(_ repairs: [Repair]) -> [(String, Int)] { RepairSummary(repairs).counts }
+
+  /// An article's entities: the array is read in place (no copy of each annotation's strings).
+  private static func writeEntities(_ json: inout JSONWriter, _ document: Document, _ map: SourceMap) {
+    document.text.withUnsafeBufferPointer { text in
+      document.entities.withUnsafeBufferPointer { entities in
+        for index in entities.indices {
+          json.beginObject()
+          json.key("id"); json.value("e", index + 1)
+          json.field("label", entities[index].label)
+          let range = entities[index].range
+          span(&json, range, map)
+          precondition(0 <= range.start && range.end <= text.count, "entity range out of bounds")
+          json.key("text"); json.value(UnsafeBufferPointer(rebasing: text[range.start..<range.end]))
+          json.key("sentence")
+          if let sentence = document.sentenceIndex(containing: range) { json.value("s", sentence + 1) } else { json.null() }
+          json.key("attributes")
+          json.beginObject()
+          entities[index].attributes.withUnsafeBufferPointer { attributes in
+            for attribute in attributes.indices { json.field(dynamic: attributes[attribute].0, attributes[attribute].1) }
+          }
+          json.endObject()
+          rule(&json, entities[index].rule)
+          json.field("phase", entities[index].phase)
+          json.endObject()
         }
       }
-      return (kind, runs)
     }
   }
 
-  /// Counts per repair kind, in name order.
-  static func repairCounts(_ repairs: [Repair]) -> [(String, Int)] {
-    var counts: [String: Int] = [:]
-    for repair in repairs { counts[repair.kind, default: 0] += 1 }
-    return counts.keys.sorted().map { ($0, counts[$0]!) }
+  private static func span(_ json: inout JSONWriter, _ range: TextRange, _ map: SourceMap) {
+    json.field("start", range.start)
+    json.field("end", range.end)
+    let source = map.sourceRange(range)
+    json.field("source_start", source.start)
+    json.field("source_end", source.end)
+  }
+
+  private static func rule(_ json: inout JSONWriter, _ reference: RuleReference?) {
+    json.field("rule", reference?.id)
+    json.field("rule_file", reference?.file)
+    json.field("rule_line", reference?.line)
+  }
+
+  private static func rule(_ json: inout JSONWriter, _ reference: RuleReference) {
+    json.field("rule", reference.id)
+    json.field("rule_file", reference.file)
+    json.field("rule_line", reference.line)
   }
 
   private static func writeSource(_ json: inout JSONWriter, _ source: SourceInfo) {
@@ -234,5 +233,71 @@ public enum JSONLRecord {
     json.field("column", diagnostic.location.flatMap { $0.column > 0 ? $0.column : nil })
     json.field("offset", diagnostic.location?.offset)
     json.endObject()
+  }
+}
+
+/// The repairs of an article by kind: kinds in name order, counts, and the runs of each kind.
+struct RepairSummary {
+  /// Kind names, in name order.
+  private(set) var kinds: [String] = []
+  private var counts_: [Int] = []
+  /// Each repair's index into `kinds`.
+  private var kindOf: [Int] = []
+
+  init(_ repairs: [Repair]) {
+    guard !repairs.isEmpty else { return }
+    // A document has a handful of kinds and long stretches of one: look from the last kind
+    // seen, then along the short list, instead of hashing every repair's kind.
+    var order: [Int] = []
+    kindOf.reserveCapacity(repairs.count)
+    var last = -1
+    for repair in repairs {
+      if last < 0 || kinds[last] != repair.kind {
+        last = kinds.firstIndex(of: repair.kind) ?? -1
+        if last < 0 {
+          kinds.append(repair.kind)
+          counts_.append(0)
+          last = kinds.count - 1
+        }
+      }
+      counts_[last] += 1
+      kindOf.append(last)
+    }
+    // Renumber the kinds in name order.
+    order = kinds.indices.sorted { kinds[$0] < kinds[$1] }
+    var rank = [Int](repeating: 0, count: kinds.count)
+    for (position, kind) in order.enumerated() { rank[kind] = position }
+    kinds = order.map { kinds[$0] }
+    counts_ = order.map { counts_[$0] }
+    for index in kindOf.indices { kindOf[index] = rank[kindOf[index]] }
+  }
+
+  /// (kind, count) in name order.
+  var counts: [(String, Int)] { Array(zip(kinds, counts_)) }
+
+  /// The repairs of one kind in source order, neighbours (touching in both the text and the
+  /// source) merged into one run.
+  func runs(of kind: Int, _ repairs: [Repair]) -> [(range: TextRange, sourceRange: TextRange)] {
+    var members: [(range: TextRange, sourceRange: TextRange)] = []
+    members.reserveCapacity(counts_[kind])
+    for index in repairs.indices where kindOf[index] == kind {
+      members.append((repairs[index].range, repairs[index].sourceRange))
+    }
+    // The ranges in repair order, sorted as the repairs themselves were: ties come out the same.
+    members.sort {
+      $0.sourceRange.start != $1.sourceRange.start ? $0.sourceRange.start < $1.sourceRange.start : $0.range.start < $1.range.start
+    }
+    var runs: [(range: TextRange, sourceRange: TextRange)] = []
+    runs.reserveCapacity(members.count)
+    for repair in members {
+      if var last = runs.last, last.sourceRange.end == repair.sourceRange.start, last.range.end == repair.range.start {
+        last.range = TextRange(last.range.start, repair.range.end)
+        last.sourceRange = TextRange(last.sourceRange.start, repair.sourceRange.end)
+        runs[runs.count - 1] = last
+      } else {
+        runs.append(repair)
+      }
+    }
+    return runs
   }
 }

@@ -2,6 +2,11 @@
 // line ends, fields with commas, quotes or line breaks quoted, quotes doubled; UTF-8). Rows are
 // made from each article's JSONL line, so that the articles a resumed run skips (whose lines it
 // copies) get exactly the rows they had. Columns: Documentation/Quotas.md.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 public enum QuotaCSV {
   /// The record fields written as columns, in order, after the article and quota columns.
@@ -22,35 +27,69 @@ public enum QuotaCSV {
   public static func rows(jsonLine line: [UInt8]) -> [UInt8] {
     // Only the id and the quotas are read: `"quotas":[` cannot occur inside a JSON string (its
     // quotes would be escaped) nor as an attribute (their values are strings).
-    guard let idStart = find(Array("{\"id\":".utf8), in: line), let quotasStart = find(Array("\"quotas\":[".utf8), in: line)
-    else { return [] }
+    guard let idStart = find(idKey, in: line), let quotasStart = find(quotasKey, in: line) else { return [] }
     var idParser = JSONScanner(line, at: idStart)
-    var quotaParser = JSONScanner(line, at: quotasStart - 1)
-    guard case .string(let article)? = idParser.parseValue(), case .array(let quotas)? = quotaParser.parseValue()
-    else { return [] }
-    var bytes: [UInt8] = []
-    for case .object(let quota) in quotas {
-      guard case .object(let fields)? = quota["fields"] else { continue }
-      var cells = [article]
-      for name in ["id", "sentence", "rule", "rule_file", "rule_line", "start", "end", "text"] {
-        let source = name == "sentence" ? fields[name] : quota[name]
-        cells.append(source?.text ?? "")
-      }
-      for name in fieldColumns { cells.append(fields[name]?.text ?? "") }
-      bytes += row(cells)
-    }
-    return bytes
+    guard case .string(let article)? = idParser.parseValue() else { return [] }
+    // The quotas are read as they come (no tree of values, no dictionaries): each wanted key
+    // fills a cell, the last occurrence of a key wins, as it did in a dictionary.
+    var reader = JSONScanner(line, at: quotasStart - 1)
+    return reader.quotaRows(article: article) ?? []
   }
 
-  /// The offset just after the first occurrence of `needle`.
+  private static let idKey = Array("{\"id\":".utf8)
+  private static let quotasKey = Array("\"quotas\":[".utf8)
+
+  /// The offset just after the first occurrence of `needle`. memchr finds the candidates by the
+  /// needle's second byte (`q` of `"quotas":[`, much rarer than `"`): the quotas come after the
+  /// whole text, and a byte-by-byte search was most of the time spent here.
   static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
-    guard let first = needle.first, bytes.count >= needle.count else { return nil }
-    var index = 0
-    while index + needle.count <= bytes.count {
-      if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return index + needle.count }
-      index += 1
+    guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
+    let anchor = needle.count > 1 ? 1 : 0
+    return bytes.withUnsafeBufferPointer { haystack in
+      needle.withUnsafeBufferPointer { needle in
+        let base = haystack.baseAddress!
+        var from = anchor
+        // A match starts at most at count - needle.count, so its anchor byte lies before `last`.
+        let last = haystack.count - needle.count + anchor + 1
+        while from < last {
+          guard let found = memchr(base + from, Int32(needle[anchor]), last - from) else { return nil }
+          let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) - anchor
+          if memcmp(base + at, needle.baseAddress!, needle.count) == 0 { return at + needle.count }
+          from = at + anchor + 1
+        }
+        return nil
+      }
     }
-    return nil
+  }
+
+  /// Cells after the article: the record keys, then the field columns.
+  static let recordCells = ["id", "sentence", "rule", "rule_file", "rule_line", "start", "end", "text"]
+
+  /// Where a key of a quota record (`fields` = -2) or of its fields goes among the cells after
+  /// the article; -1 for a key no column reads. Indexed by key length.
+  fileprivate static let recordSlots = slotTable(recordCells.enumerated().filter { $0.element != "sentence" }.map { ($0.element, $0.offset) } + [("fields", -2)])
+  fileprivate static let fieldSlots = slotTable([("sentence", 1)] + fieldColumns.enumerated().map { ($0.element, recordCells.count + $0.offset) })
+
+  private static func slotTable(_ names: [(String, Int)]) -> [[([UInt8], Int)]] {
+    var table = [[([UInt8], Int)]](repeating: [], count: 32)
+    for (name, slot) in names { table[name.utf8.count].append((Array(name.utf8), slot)) }
+    return table
+  }
+
+  /// Appends one CSV cell (quoted when it holds a comma, a quote or a line break).
+  fileprivate static func appendCell(_ cell: String, to bytes: inout [UInt8]) {
+    ByteBuffer.withUTF8(cell) { utf8 in
+      if utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in utf8 {
+          if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+          bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
+      } else {
+        bytes.append(contentsOf: utf8)
+      }
+    }
   }
 
   static func row(_ cells: [String]) -> [UInt8] {
@@ -95,16 +134,29 @@ enum JSONValue {
 
 /// A small JSON reader for the lines zhtag itself writes (no Foundation).
 struct JSONScanner {
-  private let bytes: [UInt8]
-  private var position = 0
+  fileprivate let bytes: [UInt8]
+  fileprivate var position = 0
 
   init(_ bytes: [UInt8], at position: Int = 0) {
     self.bytes = bytes
     self.position = position
   }
 
-  private mutating func skipSpaces() {
-    while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+  fileprivate mutating func skipSpaces() {
+    while position < bytes.count {
+      switch bytes[position] {
+      case 0x20, 0x09, 0x0A, 0x0D: position += 1
+      default: return
+      }
+    }
+  }
+
+  /// The bytes a number is read as (any run of them, as before).
+  fileprivate static func isNumberByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): return true
+    default: return false
+    }
   }
 
   mutating func parseValue() -> JSONValue? {
@@ -160,7 +212,7 @@ struct JSONScanner {
       return literal("null", .null)
     default:
       let start = position
-      while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
+      while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
       guard position > start else { return nil }
       return .number(String(decoding: bytes[start..<position], as: UTF8.self))
     }
@@ -175,7 +227,7 @@ struct JSONScanner {
     return value
   }
 
-  private mutating func parseString() -> String? {
+  fileprivate mutating func parseString() -> String? {
     position += 1  // opening quote
     var scalars = String.UnicodeScalarView()
     var run = position
@@ -222,5 +274,167 @@ struct JSONScanner {
       position += 1
     }
     return nil
+  }
+}
+
+// MARK: - Reading the quotas of a line in one pass
+
+extension JSONScanner {
+  /// The CSV rows of the quota array at the scanner's position (its `[`), or nil when it does
+  /// not parse. Accepts and rejects what `parseValue()` does, and gives the cells that
+  /// `parseValue()` then dictionary lookups gave.
+  fileprivate mutating func quotaRows(article: String) -> [UInt8]? {
+    var rows: [UInt8] = []
+    var cells = [String?](repeating: nil, count: QuotaCSV.recordCells.count + QuotaCSV.fieldColumns.count)
+    position += 1  // [
+    skipSpaces()
+    if position < bytes.count, bytes[position] == UInt8(ascii: "]") { return rows }
+    while true {
+      skipSpaces()
+      guard position < bytes.count else { return nil }
+      if bytes[position] == UInt8(ascii: "{") {
+        guard let hasFields = quotaCells(&cells) else { return nil }
+        if hasFields {
+          QuotaCSV.appendCell(article, to: &rows)
+          for cell in cells {
+            rows.append(UInt8(ascii: ","))
+            if let cell { QuotaCSV.appendCell(cell, to: &rows) }
+          }
+          rows.append(0x0D)
+          rows.append(0x0A)
+        }
+      } else {
+        // Not an object: read and ignored, as before.
+        guard parseValue() != nil else { return nil }
+      }
+      skipSpaces()
+      guard position < bytes.count else { return nil }
+      if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+      if bytes[position] == UInt8(ascii: "]") { position += 1; return rows }
+      return nil
+    }
+  }
+
+  /// Reads one quota object (at its `{`) into `cells`. Returns whether its last `fields` is an
+  /// object (only then does it make a row), or nil when it does not parse.
+  private mutating func quotaCells(_ cells: inout [String?]) -> Bool? {
+    for index in cells.indices { cells[index] = nil }
+    var hasFields = false
+    position += 1  // {
+    skipSpaces()
+    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+      position += 1
+      return false
+    }
+    while true {
+      guard let slot = readKey(QuotaCSV.recordSlots) else { return nil }
+      skipSpaces()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
+      position += 1
+      if slot == -2 {
+        skipSpaces()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "{") {
+          // A later `fields` replaces an earlier one whole.
+          cells[1] = nil
+          for index in QuotaCSV.recordCells.count..<cells.count { cells[index] = nil }
+          guard fieldCells(&cells) else { return nil }
+          hasFields = true
+        } else {
+          guard parseValue() != nil else { return nil }
+          hasFields = false
+        }
+      } else {
+        guard readCell(&cells, slot) else { return nil }
+      }
+      skipSpaces()
+      guard position < bytes.count else { return nil }
+      if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+      if bytes[position] == UInt8(ascii: "}") { position += 1; return hasFields }
+      return nil
+    }
+  }
+
+  /// Reads a `fields` object (at its `{`) into `cells`; false when it does not parse.
+  private mutating func fieldCells(_ cells: inout [String?]) -> Bool {
+    position += 1  // {
+    skipSpaces()
+    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+      position += 1
+      return true
+    }
+    while true {
+      guard let slot = readKey(QuotaCSV.fieldSlots) else { return false }
+      skipSpaces()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return false }
+      position += 1
+      guard readCell(&cells, slot) else { return false }
+      skipSpaces()
+      guard position < bytes.count else { return false }
+      if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+      if bytes[position] == UInt8(ascii: "}") { position += 1; return true }
+      return false
+    }
+  }
+
+  /// The closing quote of the string at `position` when no backslash comes before it.
+  private func plainStringEnd() -> Int? {
+    var index = position + 1
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") { return index }
+      if byte == UInt8(ascii: "\\") { return nil }
+      index += 1
+    }
+    return nil
+  }
+
+  /// Reads an object key: its cell slot in `table` (-1: not a column), or nil when the key is
+  /// not a string that parses.
+  private mutating func readKey(_ table: [[([UInt8], Int)]]) -> Int? {
+    skipSpaces()
+    guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+    if let end = plainStringEnd() {
+      defer { position = end + 1 }
+      return QuotaCSV.slot(of: bytes[(position + 1)..<end], in: table)
+    }
+    guard let key = parseString() else { return nil }
+    return QuotaCSV.slot(of: Array(key.utf8)[...], in: table)
+  }
+
+  /// Reads a value; its text goes to `cells[slot]` (nil for null, objects and arrays).
+  private mutating func readCell(_ cells: inout [String?], _ slot: Int) -> Bool {
+    skipSpaces()
+    guard position < bytes.count else { return false }
+    switch bytes[position] {
+    case UInt8(ascii: "\""):
+      if let end = plainStringEnd() {
+        if slot >= 0 { cells[slot] = String(decoding: bytes[(position + 1)..<end], as: UTF8.self) }
+        position = end + 1
+        return true
+      }
+      guard let text = parseString() else { return false }
+      if slot >= 0 { cells[slot] = text }
+      return true
+    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+      guard let value = parseValue() else { return false }
+      if slot >= 0 { cells[slot] = value.text }
+      return true
+    default:
+      let start = position
+      while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
+      guard position > start else { return false }
+      if slot >= 0 { cells[slot] = String(decoding: bytes[start..<position], as: UTF8.self) }
+      return true
+    }
+  }
+}
+
+extension QuotaCSV {
+  /// The slot of a key given as UTF-8 bytes. The column names are ASCII, so comparing bytes
+  /// is comparing strings.
+  fileprivate static func slot(of key: ArraySlice<UInt8>, in table: [[([UInt8], Int)]]) -> Int {
+    guard key.count < table.count else { return -1 }
+    for (name, slot) in table[key.count] where name.elementsEqual(key) { return slot }
+    return -1
   }
 }

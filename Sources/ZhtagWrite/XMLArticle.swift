@@ -10,21 +10,24 @@ import ZhtagCore
 /// entity) is written in `<standoff>` with the same attributes and a `why`, never dropped.
 public enum XMLArticle {
   public static func encode(_ document: Document) -> [UInt8] {
-    let xml = XMLOutput()
+    // Room for the usual article at once (the text as UTF-8, then per element).
+    var xml = XMLBytes(capacity: 3 * document.text.count + 128 * (document.blocks.count + document.sentences.count)
+      + 320 * document.entities.count + 512 * document.quotas.count + 4096)
+    write(document, to: &xml)
+    return xml.finish()
+  }
+
+  /// The same bytes through libxml2's xmlTextWriter: the reference the byte writer is tested
+  /// against, and the `write-xml-libxml2` stage of zhtag-bench (about a third of the speed).
+  public static func encodeWithLibXML(_ document: Document) -> [UInt8] {
+    var xml = LibXMLOutput()
+    write(document, to: &xml)
+    return xml.finish()
+  }
+
+  static func write<Sink: XMLSink & ~Copyable>(_ document: Document, to xml: inout Sink) {
     let map = document.sourceMap
-    func span(_ range: TextRange) {
-      xml.attribute("start", range.start)
-      xml.attribute("end", range.end)
-      let source = map.sourceRange(range)
-      xml.attribute("source-start", source.start)
-      xml.attribute("source-end", source.end)
-    }
-    func rule(_ reference: RuleReference?) {
-      guard let reference else { return }
-      xml.attribute("rule", reference.id)
-      xml.attribute("rule-file", reference.file)
-      xml.attribute("rule-line", reference.line)
-    }
+    let text = document.text
 
     xml.start("article")
     xml.attribute("id", document.id)
@@ -32,14 +35,14 @@ public enum XMLArticle {
     xml.attribute("schema-version", JSONLRecord.schemaVersion)
 
     xml.newline(indent: 1)
-    writeSource(xml, document.source)
+    writeSource(&xml, document.source)
 
     xml.newline(indent: 1)
     xml.start("meta")
     for name in Metadata.fieldNames {
       guard let field = document.meta[name] else { continue }
       xml.newline(indent: 2)
-      xml.start(name)
+      xml.start(name: name)
       xml.attribute("value", field.value)
       if let range = field.range {
         xml.attribute("start", range.start)
@@ -47,67 +50,104 @@ public enum XMLArticle {
       }
       xml.attribute("source-start", field.sourceRange.start)
       xml.attribute("source-end", field.sourceRange.end)
-      rule(field.rule)
-      xml.text(document.sourceText.string(field.sourceRange))
+      rule(&xml, field.rule)
+      xml.text(document.sourceText, field.sourceRange.start, field.sourceRange.end)
       xml.end()
     }
     xml.newline(indent: 1)
     xml.end()
 
-    // Entities placed inline, per sentence; the rest go to stand-off.
-    var inline: [Int: [(Int, Annotation)]] = [:]
-    var standoff: [(Int, Annotation, String)] = []
-    for (index, entity) in document.entities.enumerated() {
-      guard let sentence = document.sentenceIndex(containing: entity.range) else {
-        standoff.append((index, entity, "crosses a sentence boundary"))
+    // Entities placed inline, per sentence (as lists of entity indices in placement order,
+    // linked through `nextInline`); the rest go to stand-off with the entity they cross
+    // (-1: a sentence boundary).
+    let entities = document.entities
+    var firstInline = [Int](repeating: -1, count: document.sentences.count)
+    var lastInline = firstInline
+    var nextInline = [Int](repeating: -1, count: entities.count)
+    var standoff: [(entity: Int, crosses: Int)] = []
+    for index in entities.indices {
+      let range = entities[index].range
+      guard let sentence = document.sentenceIndex(containing: range) else {
+        standoff.append((index, -1))
         continue
       }
-      if let other = inline[sentence]?.first(where: { $0.1.range.crosses(entity.range) }) {
-        standoff.append((index, entity, "crosses e\(other.0 + 1)"))
+      var other = firstInline[sentence]
+      while other >= 0, !entities[other].range.crosses(range) { other = nextInline[other] }
+      if other >= 0 {
+        standoff.append((index, other))
         continue
       }
-      inline[sentence, default: []].append((index, entity))
+      if lastInline[sentence] >= 0 { nextInline[lastInline[sentence]] = index } else { firstInline[sentence] = index }
+      lastInline[sentence] = index
+    }
+
+    // Sentences of each block in index order, linked the same way (one pass, not one scan of
+    // all sentences per block).
+    var firstSentence = [Int](repeating: -1, count: document.blocks.count)
+    var lastSentence = firstSentence
+    var nextSentence = [Int](repeating: -1, count: document.sentences.count)
+    for (index, sentence) in document.sentences.enumerated() where document.blocks.indices.contains(sentence.block) {
+      if lastSentence[sentence.block] >= 0 { nextSentence[lastSentence[sentence.block]] = index } else { firstSentence[sentence.block] = index }
+      lastSentence[sentence.block] = index
     }
 
     xml.newline(indent: 1)
     xml.start("text")
-    var position = 0
-    let text = document.text
-    for (blockIndex, block) in document.blocks.enumerated() {
-      xml.text(text.string(TextRange(position, block.range.start)))
-      xml.start("block")
-      xml.attribute("id", "b\(blockIndex + 1)")
-      xml.attribute("kind", block.kind.rawValue)
-      span(block.range)
-      position = block.range.start
-      for (sentenceIndex, sentence) in document.sentences.enumerated() where sentence.block == blockIndex {
-        xml.text(text.string(TextRange(position, sentence.range.start)))
-        xml.start("s")
-        xml.attribute("id", "s\(sentenceIndex + 1)")
-        span(sentence.range)
-        writeInline(xml, text, sentence.range, inline[sentenceIndex] ?? [], span: span, rule: rule)
+    text.withUnsafeBufferPointer { text in
+      entities.withUnsafeBufferPointer { entities in
+        var position = 0
+        var inSentence: [Int] = []
+        var open: [TextRange] = []
+        for (blockIndex, block) in document.blocks.enumerated() {
+          xml.text(text, position, block.range.start)
+          xml.start("block")
+          xml.attribute("id", "b", blockIndex + 1)
+          xml.attribute("kind", block.kind.rawValue)
+          span(&xml, block.range, map)
+          position = block.range.start
+          var index = firstSentence[blockIndex]
+          while index >= 0 {
+            let sentence = document.sentences[index]
+            xml.text(text, position, sentence.range.start)
+            xml.start("s")
+            xml.attribute("id", "s", index + 1)
+            span(&xml, sentence.range, map)
+            inSentence.removeAll(keepingCapacity: true)
+            var entity = firstInline[index]
+            while entity >= 0 {
+              inSentence.append(entity)
+              entity = nextInline[entity]
+            }
+            writeInline(&xml, text, entities, sentence.range, &inSentence, &open, map)
+            xml.end()
+            position = sentence.range.end
+            index = nextSentence[index]
+          }
+          xml.text(text, position, block.range.end)
+          xml.end()
+          position = block.range.end
+        }
+        xml.text(text, position, text.count)
         xml.end()
-        position = sentence.range.end
-      }
-      xml.text(text.string(TextRange(position, block.range.end)))
-      xml.end()
-      position = block.range.end
-    }
-    xml.text(text.string(TextRange(position, text.count)))
-    xml.end()
 
-    if !standoff.isEmpty {
-      xml.newline(indent: 1)
-      xml.start("standoff")
-      for (index, entity, why) in standoff {
-        xml.newline(indent: 2)
-        writeEntityStart(xml, index, entity, span: span, rule: rule)
-        xml.attribute("why", why)
-        xml.text(text.string(entity.range))
-        xml.end()
+        if !standoff.isEmpty {
+          xml.newline(indent: 1)
+          xml.start("standoff")
+          for (index, crosses) in standoff {
+            xml.newline(indent: 2)
+            writeEntityStart(&xml, index, entities, map)
+            if crosses < 0 {
+              xml.attribute("why", "crosses a sentence boundary")
+            } else {
+              xml.attribute("why", "crosses e", crosses + 1)
+            }
+            xml.text(text, entities[index].range.start, entities[index].range.end)
+            xml.end()
+          }
+          xml.newline(indent: 1)
+          xml.end()
+        }
       }
-      xml.newline(indent: 1)
-      xml.end()
     }
 
     xml.newline(indent: 1)
@@ -115,11 +155,13 @@ public enum XMLArticle {
     for (index, quota) in document.quotas.enumerated() {
       xml.newline(indent: 2)
       xml.start("quota")
-      xml.attribute("id", "q\(index + 1)")
-      span(quota.range)
-      rule(quota.rule)
-      for name in quota.fields.keys.sorted() { xml.attribute("a-" + name, quota.fields[name]) }
-      xml.text(text.string(quota.range))
+      xml.attribute("id", "q", index + 1)
+      span(&xml, quota.range, map)
+      rule(&xml, quota.rule)
+      for name in quota.fields.keys.sorted() {
+        if let value = quota.fields[name] { xml.attribute("a-", name: name, value) }
+      }
+      xml.text(document.text, quota.range.start, quota.range.end)
       xml.end()
     }
     if !document.quotas.isEmpty { xml.newline(indent: 1) }
@@ -131,11 +173,11 @@ public enum XMLArticle {
       xml.newline(indent: 2)
       xml.start("region")
       xml.attribute("reason", region.reason)
-      rule(region.rule)
+      rule(&xml, region.rule)
       xml.attribute("source-start", region.sourceRange.start)
       xml.attribute("source-end", region.sourceRange.end)
       xml.attribute("text-offset", region.textOffset)
-      xml.text(document.sourceText.string(region.sourceRange))
+      xml.text(document.sourceText, region.sourceRange.start, region.sourceRange.end)
       xml.end()
     }
     if !document.removed.isEmpty { xml.newline(indent: 1) }
@@ -153,15 +195,25 @@ public enum XMLArticle {
     if !document.repairs.isEmpty { xml.newline(indent: 1) }
     xml.end()
 
-    writeDiagnostics(xml, document.diagnostics)
+    writeDiagnostics(&xml, document.diagnostics)
     xml.newline(indent: 0)
     xml.end()
-    return xml.finish()
   }
 
   /// The XML of an article that failed.
   public static func encode(_ failure: ArticleFailure) -> [UInt8] {
-    let xml = XMLOutput()
+    var xml = XMLBytes(capacity: 4096)
+    write(failure, to: &xml)
+    return xml.finish()
+  }
+
+  static func encodeWithLibXML(_ failure: ArticleFailure) -> [UInt8] {
+    var xml = LibXMLOutput()
+    write(failure, to: &xml)
+    return xml.finish()
+  }
+
+  static func write<Sink: XMLSink & ~Copyable>(_ failure: ArticleFailure, to xml: inout Sink) {
     xml.start("article")
     xml.attribute("id", failure.id)
     xml.attribute("status", "failed")
@@ -174,59 +226,81 @@ public enum XMLArticle {
     xml.end()
     xml.newline(indent: 1)
     xml.start("error")
-    writeDiagnosticAttributes(xml, failure.error)
+    writeDiagnosticAttributes(&xml, failure.error)
     xml.text(failure.error.message)
     xml.end()
-    writeDiagnostics(xml, failure.diagnostics)
+    writeDiagnostics(&xml, failure.diagnostics)
     xml.newline(indent: 0)
     xml.end()
-    return xml.finish()
   }
 
   // MARK: - Parts
 
-  private static func writeInline(
-    _ xml: XMLOutput, _ text: [Unicode.Scalar], _ range: TextRange, _ entities: [(Int, Annotation)],
-    span: (TextRange) -> Void, rule: (RuleReference?) -> Void
+  private static func span<Sink: XMLSink & ~Copyable>(_ xml: inout Sink, _ range: TextRange, _ map: SourceMap) {
+    xml.attribute("start", range.start)
+    xml.attribute("end", range.end)
+    let source = map.sourceRange(range)
+    xml.attribute("source-start", source.start)
+    xml.attribute("source-end", source.end)
+  }
+
+  private static func rule<Sink: XMLSink & ~Copyable>(_ xml: inout Sink, _ reference: RuleReference?) {
+    guard let reference else { return }
+    xml.attribute("rule", reference.id)
+    xml.attribute("rule-file", reference.file)
+    xml.attribute("rule-line", reference.line)
+  }
+
+  /// The text of a sentence with its inline entities (indices in placement order; sorted here
+  /// in place). `open` is scratch space kept from sentence to sentence.
+  private static func writeInline<Sink: XMLSink & ~Copyable>(
+    _ xml: inout Sink, _ text: UnsafeBufferPointer<Unicode.Scalar>, _ entities: UnsafeBufferPointer<Annotation>,
+    _ range: TextRange, _ inline: inout [Int], _ open: inout [TextRange], _ map: SourceMap
   ) {
-    // Outer entities first; a stack of open ranges closes them in order.
-    let ordered = entities.sorted { $0.1.range < $1.1.range }
+    // Outer entities first; a stack of open ranges closes them in order. (The same sort over
+    // the same order as before: equal ranges keep their relative order.)
+    inline.sort { entities[$0].range < entities[$1].range }
     var position = range.start
-    var open: [TextRange] = []
-    for (index, entity) in ordered {
-      while let top = open.last, top.end <= entity.range.start {
-        xml.text(text.string(TextRange(position, top.end)))
+    open.removeAll(keepingCapacity: true)
+    for index in inline {
+      let entityRange = entities[index].range
+      while let top = open.last, top.end <= entityRange.start {
+        xml.text(text, position, top.end)
         xml.end()
         position = top.end
         open.removeLast()
       }
-      xml.text(text.string(TextRange(position, entity.range.start)))
-      writeEntityStart(xml, index, entity, span: span, rule: rule)
-      open.append(entity.range)
-      position = entity.range.start
+      xml.text(text, position, entityRange.start)
+      writeEntityStart(&xml, index, entities, map)
+      open.append(entityRange)
+      position = entityRange.start
     }
     while let top = open.popLast() {
-      xml.text(text.string(TextRange(position, top.end)))
+      xml.text(text, position, top.end)
       xml.end()
       position = top.end
     }
-    xml.text(text.string(TextRange(position, range.end)))
+    xml.text(text, position, range.end)
   }
 
-  private static func writeEntityStart(
-    _ xml: XMLOutput, _ index: Int, _ entity: Annotation, span: (TextRange) -> Void,
-    rule: (RuleReference?) -> Void
+  /// `<e …` with its attributes, read in place from the entity array.
+  private static func writeEntityStart<Sink: XMLSink & ~Copyable>(
+    _ xml: inout Sink, _ index: Int, _ entities: UnsafeBufferPointer<Annotation>, _ map: SourceMap
   ) {
     xml.start("e")
-    xml.attribute("id", "e\(index + 1)")
-    xml.attribute("label", entity.label)
-    span(entity.range)
-    rule(entity.rule)
-    xml.attribute("phase", entity.phase)
-    for (name, value) in entity.attributes { xml.attribute("a-" + name, value) }
+    xml.attribute("id", "e", index + 1)
+    xml.attribute("label", entities[index].label)
+    span(&xml, entities[index].range, map)
+    xml.attribute("rule", entities[index].rule.id)
+    xml.attribute("rule-file", entities[index].rule.file)
+    xml.attribute("rule-line", entities[index].rule.line)
+    xml.attribute("phase", entities[index].phase)
+    entities[index].attributes.withUnsafeBufferPointer { attributes in
+      for attribute in attributes.indices { xml.attribute("a-", name: attributes[attribute].0, attributes[attribute].1) }
+    }
   }
 
-  private static func writeSource(_ xml: XMLOutput, _ source: SourceInfo) {
+  private static func writeSource<Sink: XMLSink & ~Copyable>(_ xml: inout Sink, _ source: SourceInfo) {
     xml.start("source")
     xml.attribute("path", source.path)
     xml.attribute("sha256", source.sha256)
@@ -242,13 +316,13 @@ public enum XMLArticle {
     xml.end()
   }
 
-  private static func writeDiagnostics(_ xml: XMLOutput, _ diagnostics: [Diagnostic]) {
+  private static func writeDiagnostics<Sink: XMLSink & ~Copyable>(_ xml: inout Sink, _ diagnostics: [Diagnostic]) {
     xml.newline(indent: 1)
     xml.start("diagnostics")
     for diagnostic in diagnostics {
       xml.newline(indent: 2)
       xml.start("diagnostic")
-      writeDiagnosticAttributes(xml, diagnostic)
+      writeDiagnosticAttributes(&xml, diagnostic)
       xml.text(diagnostic.message)
       xml.end()
     }
@@ -256,7 +330,7 @@ public enum XMLArticle {
     xml.end()
   }
 
-  private static func writeDiagnosticAttributes(_ xml: XMLOutput, _ diagnostic: Diagnostic) {
+  private static func writeDiagnosticAttributes<Sink: XMLSink & ~Copyable>(_ xml: inout Sink, _ diagnostic: Diagnostic) {
     xml.attribute("severity", diagnostic.severity.rawValue)
     xml.attribute("code", diagnostic.code)
     if let location = diagnostic.location {

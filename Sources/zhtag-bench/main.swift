@@ -4,7 +4,8 @@
 //   .build/release/zhtag-bench CORPUS_DIR [stage …]
 //
 // Stages: read (bytes only), decode, clean, segment, tag, write, pipeline (all of them);
-// decode-stream (decode, each document dropped; only when named);
+// decode-stream (decode, each document dropped; only when named); write-jsonl, write-xml (each
+// writer of the write stage alone), write-xml-libxml2 (the XML through libxml2; only when named);
 // icu-sentences, icu-sentences-utf8 (ICU's BreakIterator, only when named).
 // Input bytes are read into memory first; each stage is timed on its own, on the output of
 // the stage before, and reported as MB/s of input bytes. scripts/bench.sh builds the corpus.
@@ -114,6 +115,11 @@ measure("write") {
   }
   return bytes
 }
+// The two writers of the write stage on their own, and the XML through libxml2's xmlTextWriter
+// (the reference the byte writer is tested against; only when named).
+measure("write-jsonl") { documents.reduce(0) { $0 + JSONLRecord.encode($1).count } }
+measure("write-xml") { documents.reduce(0) { $0 + XMLArticle.encode($1).count } }
+measure("write-xml-libxml2") { documents.reduce(0) { $0 + XMLArticle.encodeWithLibXML($1).count } }
 measure("pipeline") {
   var bytes = 0
   for (input, data) in inputs {
