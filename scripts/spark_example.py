@@ -19,7 +19,12 @@ rules = os.path.abspath("rules")
 seeds = sorted(pathlib.Path("seeds").glob("*.txt"))
 records = [json.dumps({"id": p.stem, "text": p.read_text(encoding="utf-8")}, ensure_ascii=False) for p in seeds]
 
-spark = SparkSession.builder.master("local[2]").appName("zhtag").getOrCreate()
+# Local mode on this machine only: the driver on the loopback address, no web UI.
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+spark = (SparkSession.builder.master("local[2]").appName("zhtag")
+         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+         .config("spark.ui.enabled", "false").getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
 lines = spark.sparkContext.parallelize(records, 2)
 annotated = lines.pipe(f"{zhtag} run --input-format jsonl - --out - --jobs 1 --rules {rules}").map(json.loads)
 results = annotated.collect()

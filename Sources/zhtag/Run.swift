@@ -54,19 +54,7 @@ struct Run: ParsableCommand {
     batch.onFailure = { failure in Output.error(failure.error.description) }
     let terminal = isatty(STDERR_FILENO) == 1
     if terminal { batch.onProgress = { Output.progress($0) } }
-    let articles: [BatchInput]
-    switch inputFormat {
-    case .files: articles = Batch.inputs(inputs)
-    case .jsonl:
-      articles = inputs.flatMap { path -> [BatchInput] in
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
-        guard let data else {
-          Output.error("\(path): error: cannot read file")
-          return []
-        }
-        return Batch.jsonlInputs(data, source: path)
-      }
-    }
+    let articles = BatchInputs(inputs, format: inputFormat == .jsonl ? .jsonl : .files)
     let report: BatchReport
     do {
       report = try batch.run(articles)
@@ -75,7 +63,7 @@ struct Run: ParsableCommand {
       throw ExitCode(3)
     }
     if terminal { Output.error("") }
-    var summary = "zhtag: \(report.total) article(s), \(report.succeeded) ok, \(report.failures.count) failed"
+    var summary = "zhtag: \(report.total) article(s), \(report.succeeded) ok, \(report.failed) failed"
     if report.skipped > 0 { summary += ", \(report.skipped) already done" }
     Output.error(summary + (out == "-" ? "" : " → \(out)"))
     if report.exitCode != 0 { throw ExitCode(report.exitCode) }
@@ -83,14 +71,17 @@ struct Run: ParsableCommand {
 }
 
 extension Output {
-  /// One line, rewritten in place: articles/s, MB/s, ETA.
+  /// One line, rewritten in place: articles/s, MB/s, and the ETA once the inputs are counted.
   static func progress(_ progress: BatchProgress) {
-    let rate = Double(progress.done) / max(progress.seconds, 0.001)
-    let megabytes = Double(progress.bytesDone) / 1e6 / max(progress.seconds, 0.001)
-    let remaining = progress.bytesTotal > progress.bytesDone && megabytes > 0
-      ? Double(progress.bytesTotal - progress.bytesDone) / 1e6 / megabytes : 0
-    let line = String(format: "\r%d/%d articles  %.0f articles/s  %.1f MB/s  ETA %.0f s   ",
-                      progress.done, progress.total, rate, megabytes, remaining)
-    FileHandle.standardError.write(Data(line.utf8))
+    let seconds = max(progress.seconds, 0.001)
+    let rate = Double(progress.done) / seconds
+    let megabytes = Double(progress.bytesDone) / 1e6 / seconds
+    var line = "\r\(progress.done)"
+    if let total = progress.total { line += "/\(total)" }
+    line += String(format: " articles  %.0f articles/s  %.1f MB/s", rate, megabytes)
+    if let bytesTotal = progress.bytesTotal, megabytes > 0 {
+      line += String(format: "  ETA %.0f s", Double(max(bytesTotal - progress.bytesDone, 0)) / 1e6 / megabytes)
+    }
+    FileHandle.standardError.write(Data((line + "   ").utf8))
   }
 }
