@@ -61,7 +61,7 @@ public struct Batch {
   /// One finished input, ready to be appended to the outputs. Everything per article that
   /// costs CPU (encoding, the quota rows, the manifest line, the XML file) is done by the
   /// worker, so that the writer only appends bytes.
-  struct Outcome: @unchecked Sendable {
+  struct Outcome: Sendable {
     var bytes: Int
     var jsonl: [UInt8]
     var csv: [UInt8]
@@ -198,7 +198,7 @@ public struct Batch {
       }
       var writeError: OutputError?
       if let xml { writeError = sink.writeXML(xml, id: input.id) }
-      let milliseconds = skipped ? 0 : Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+      let milliseconds = Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
       var manifest: [UInt8] = []
       var csv: [UInt8] = []
       if sink.directory != nil {
@@ -225,9 +225,9 @@ public struct Batch {
   }
 }
 
-/// The state the workers and the writer share, behind one lock: the input iterator (inputs
-/// are numbered as they are taken, so the order is the iterator's whatever the timing) and a
-/// ring of `window` slots for outcomes not yet written.
+/// What the workers and the writer share: the input iterator (inputs are numbered as they are
+/// taken, so the order is the iterator's whatever the timing), behind `taking`, and a ring of
+/// `window` slots for outcomes not yet written, behind `condition`.
 final class WorkQueue: @unchecked Sendable {
   private let condition = NSCondition()
   private let taking = NSLock()

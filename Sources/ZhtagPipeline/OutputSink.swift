@@ -29,7 +29,7 @@ final class OutputSink: @unchecked Sendable {
   private var moved: [String] = []
 
   /// What an earlier run left for one input.
-  struct Previous: @unchecked Sendable {
+  struct Previous: Sendable {
     var sha256: String
     /// Its JSONL line, newline included.
     var line: [UInt8]
