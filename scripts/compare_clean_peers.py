@@ -26,20 +26,9 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from score_clean import FIELDS, score  # noqa: E402
+from score_clean import FIELDS, score, t2s_table  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def t2s_table():
-    table = {}
-    for line in open(ROOT / "rules/decode/opencc-TSCharacters.txt", encoding="utf-8"):
-        if line.startswith("#") or "\t" not in line:
-            continue
-        key, value = line.rstrip("\n").split("\t")[:2]
-        if len(key) == 1:
-            table[ord(key)] = value.split(" ")[0]
-    return table
 
 
 T2S = t2s_table()

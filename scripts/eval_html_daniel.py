@@ -17,17 +17,8 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def t2s_table():
-    table = {}
-    for line in open(ROOT / "rules/decode/opencc-TSCharacters.txt", encoding="utf-8"):
-        if line.startswith("#") or "\t" not in line:
-            continue
-        key, value = line.rstrip("\n").split("\t")[:2]
-        if len(key) == 1:
-            table[ord(key)] = value.split(" ")[0]
-    return table
+sys.path.insert(0, str(ROOT / "scripts"))
+from score_clean import t2s_table  # noqa: E402
 
 
 T2S = t2s_table()

@@ -14,6 +14,22 @@ import sys
 FIELDS = ("title", "date", "source", "author")
 
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def t2s_table():
+    """OpenCC's single-character traditional → simplified table, for str.translate (the peers'
+    outputs and the references are compared in simplified characters)."""
+    table = {}
+    for line in open(ROOT / "rules/decode/opencc-TSCharacters.txt", encoding="utf-8"):
+        if line.startswith("#") or "\t" not in line:
+            continue
+        key, value = line.rstrip("\n").split("\t")[:2]
+        if len(key) == 1:
+            table[ord(key)] = value.split(" ")[0]
+    return table
+
+
 def score(records, gold_dir, errors=None):
     """records: dicts with id, status, source_text, removed (source_start/source_end) and meta
     ({field: {"value": …}}). Returns the measures as a dict; appends mistakes to `errors`."""

@@ -137,14 +137,7 @@ struct FastPass {
             add(Int32(pc + 1), offset: end - start, program: program, size: size, lastOffset: &lastOffset)
           }
         case .annotation(let label, let tests, _):
-          var index = annotations.first(at: position)
-          while index >= 0 {
-            let current = Int(index)
-            index = annotations.next(after: index)
-            guard annotations.labels[current] == label, annotations.ends[current] > position,
-              annotations.ends[current] - start <= limit,
-              tests < 0 || annotations.passes(current, program.tests[Int(tests)])
-            else { continue }
+          annotations.forEach(at: position, label: label, endingBy: start + limit, tests: tests, of: program) { current in
             add(Int32(pc + 1), offset: annotations.ends[current] - start, program: program, size: size,
                 lastOffset: &lastOffset)
           }
@@ -155,19 +148,6 @@ struct FastPass {
       offset += 1
     }
     return best
-  }
-
-  static func passes(_ tests: [AttributeTest], _ attributes: [(String, String)]) -> Bool {
-    for test in tests {
-      var value: String?
-      for attribute in attributes where attribute.0 == test.name {
-        value = attribute.1
-        break
-      }
-      let ok = test.presence ? (value != nil) != test.negated : (value == test.value) != test.negated
-      if !ok { return false }
-    }
-    return true
   }
 
   /// Adds an instruction at an offset as the instructions that read a character reachable

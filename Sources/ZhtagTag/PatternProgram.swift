@@ -336,12 +336,36 @@ struct AnnotationIndex {
     lastAt[start] = index
   }
 
-  /// The first annotation starting at `position` (-1 if none); `next(after:)` walks the rest.
-  func first(at position: Int) -> Int32 { position < firstAt.count ? firstAt[position] : -1 }
-  func next(after index: Int32) -> Int32 { nextSameStart[Int(index)] }
+  /// Calls `body` with each annotation that an `.annotation` instruction of `program` accepts
+  /// at `position`: the label, an end after `position` and at most `limit`, the attribute tests
+  /// (`tests` indexes `program.tests`, -1 for none). Both VM passes read annotations this way.
+  func forEach(at position: Int, label: Int32, endingBy limit: Int, tests: Int32, of program: PatternProgram,
+               _ body: (Int) -> Void) {
+    var index = position < firstAt.count ? firstAt[position] : -1
+    while index >= 0 {
+      let current = Int(index)
+      index = nextSameStart[current]
+      guard labels[current] == label, ends[current] > position, ends[current] <= limit,
+        tests < 0 || passes(current, program.tests[Int(tests)])
+      else { continue }
+      body(current)
+    }
+  }
 
-  /// Whether annotation `index` passes attribute tests, as patterns check them.
-  func passes(_ index: Int, _ tests: [AttributeTest]) -> Bool { FastPass.passes(tests, annotations[index].attributes) }
+  /// Whether annotation `index` passes attribute tests (`<GPE zone=new-area>`, `<NUMBER value>`).
+  func passes(_ index: Int, _ tests: [AttributeTest]) -> Bool {
+    let attributes = annotations[index].attributes
+    for test in tests {
+      var value: String?
+      for attribute in attributes where attribute.0 == test.name {
+        value = attribute.1
+        break
+      }
+      let ok = test.presence ? (value != nil) != test.negated : (value == test.value) != test.negated
+      if !ok { return false }
+    }
+    return true
+  }
 }
 
 /// Runs programs. Holds scratch buffers reused from call to call, so make one per thread.
@@ -422,14 +446,7 @@ struct PatternVM {
             add(pc + 1, slot: next, offset: end - start, start: start, program: program, size: size)
           }
         case .annotation(let label, let tests, let capture):
-          var index = annotations.first(at: position)
-          while index >= 0 {
-            let current = Int(index)
-            index = annotations.next(after: index)
-            guard annotations.labels[current] == label, annotations.ends[current] > position,
-              annotations.ends[current] <= target,
-              tests < 0 || annotations.passes(current, program.tests[Int(tests)])
-            else { continue }
+          annotations.forEach(at: position, label: label, endingBy: target, tests: tests, of: program) { current in
             var next = slot
             if capture >= 0 { next = scratch.copySlot(slot, payload: Int(capture), value: .annotation(current)) }
             add(pc + 1, slot: next, offset: annotations.ends[current] - start, start: start, program: program,

@@ -44,12 +44,18 @@ public struct Tagger: Sendable {
     case everywhere
   }
 
+  /// A rule's `not-followed-by` / `not-preceded-by`, compiled: the match is dropped when either
+  /// matches next to it.
+  struct Lookaround: Sendable {
+    var notFollowedBy: PatternProgram?
+    var notPrecededBy: (program: PatternProgram, maxLength: Int)?
+  }
+
   struct CompiledPattern: Sendable {
     var rule: Int
     var program: PatternProgram
     var anchor: Anchor
-    var notFollowedBy: PatternProgram?
-    var notPrecededBy: (program: PatternProgram, maxLength: Int)?
+    var lookaround: Lookaround
   }
 
   struct CompiledPhase: Sendable {
@@ -72,8 +78,8 @@ public struct Tagger: Sendable {
   private let rules: [TagRule]
   private let phases: [CompiledPhase]
   private let tries: [LexiconTrie]
-  /// Compiled `not-followed-by` / `not-preceded-by` of lexicon and words rules, by rule index.
-  private let constraints: [CompiledPattern?]
+  /// The lookarounds of lexicon and words rules, by rule index (pattern rules keep theirs).
+  private let constraints: [Lookaround?]
   /// Every label as a small integer (PatternProgram.swift); `ruleLabels[rule]` is a rule's.
   private let labels: LabelTable
   private let ruleLabels: [Int32]
@@ -103,7 +109,7 @@ public struct Tagger: Sendable {
       trieIndex[name] = tries.count
       tries.append(LexiconTrie(ruleBook.lexicons[name]!))
     }
-    var constraints: [CompiledPattern?] = []
+    var constraints: [Lookaround?] = []
     var labels = LabelTable()
     for phase in ruleBook.phases {
       for rule in phase.rules { _ = labels.id(rule.label) }
@@ -136,17 +142,12 @@ public struct Tagger: Sendable {
         func program(_ node: PatternNode) -> PatternProgram {
           PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex, labels: &labels)
         }
-        let notFollowedBy = rule.notFollowedBy.map(program)
-        let notPrecededBy = rule.notPrecededBy.map { (program($0), $0.lengthBounds().max ?? 0) }
-        if case .pattern = rule.matcher {
-          constraints.append(nil)
-        } else if notFollowedBy != nil || notPrecededBy != nil {
-          constraints.append(CompiledPattern(
-            rule: ruleIndex, program: program(.sequence([])), anchor: .everywhere,
-            notFollowedBy: notFollowedBy, notPrecededBy: notPrecededBy))
-        } else {
-          constraints.append(nil)
-        }
+        let lookaround = Lookaround(
+          notFollowedBy: rule.notFollowedBy.map(program),
+          notPrecededBy: rule.notPrecededBy.map { (program($0), $0.lengthBounds().max ?? 0) })
+        var hasLookaround = rule.notFollowedBy != nil || rule.notPrecededBy != nil
+        if case .pattern = rule.matcher { hasLookaround = false }
+        constraints.append(hasLookaround ? lookaround : nil)
         switch rule.matcher {
         case .lexicon(let name):
           guard let lexicon = ruleBook.lexicons[name] else { continue }
@@ -187,8 +188,7 @@ public struct Tagger: Sendable {
           runs.append(run)
           labelTests.append(tests)
           patterns.append(CompiledPattern(
-            rule: ruleIndex, program: compiled, anchor: anchor, notFollowedBy: notFollowedBy,
-            notPrecededBy: notPrecededBy))
+            rule: ruleIndex, program: compiled, anchor: anchor, lookaround: lookaround))
         }
       }
       phases.append(CompiledPhase(name: phase.name, patterns: patterns, runs: runs, labelTests: labelTests))
@@ -252,7 +252,7 @@ public struct Tagger: Sendable {
         switch payload {
         case .rule(let ruleIndex, let entryIndex):
           let range = TextRange(start, end)
-          if constraints[ruleIndex] != nil, !allowed(constraints[ruleIndex]!, range, text, index, &vm) { continue }
+          if let lookaround = constraints[ruleIndex], !allowed(lookaround, range, text, index, &vm) { continue }
           found.append(Found(rule: ruleIndex, range: range, entry: entryIndex, pattern: -1, match: -1))
         case .anchor(let pattern, let minOffset, let maxOffset):
           if let run = phase.runs[pattern] {
@@ -299,10 +299,10 @@ public struct Tagger: Sendable {
         // the pattern) is tested before matching: most starts of a name-before-suffix pattern
         // (…大会, …项目) fail it, and it costs one lookbehind instead of a match.
         let spanSlot = pattern.program.captureNames.firstIndex(of: "span")
-        let lookbehindFirst = pattern.notPrecededBy != nil
+        let lookbehindFirst = pattern.lookaround.notPrecededBy != nil
           && (spanSlot == nil || pattern.program.opensWithSave(2 * spanSlot!))
         for start in positions where start >= covered {
-          if lookbehindFirst, precededBy(pattern, start, text, index, &vm) { continue }
+          if lookbehindFirst, precededBy(pattern.lookaround, start, text, index, &vm) { continue }
           guard let match = vm.match(pattern.program, tries: tries, text: text, annotations: index, at: start)
           else { continue }
           var range = TextRange(start, match.end)
@@ -311,7 +311,7 @@ public struct Tagger: Sendable {
           {
             range = TextRange(match.captures[2 * slot], match.captures[2 * slot + 1])
           }
-          if !allowed(pattern, range, text, index, &vm) { continue }
+          if !allowed(pattern.lookaround, range, text, index, &vm) { continue }
           covered = match.end
           found.append(Found(rule: pattern.rule, range: range, entry: -1, pattern: Int32(patternIndex),
                              match: Int32(matches.count)))
@@ -365,26 +365,20 @@ public struct Tagger: Sendable {
   // MARK: - Constraints and attributes
 
   /// `not-followed-by` / `not-preceded-by`: the match is dropped when either matches.
-  private func allowed(_ pattern: CompiledPattern, _ range: TextRange, _ text: [Unicode.Scalar],
+  private func allowed(_ lookaround: Lookaround, _ range: TextRange, _ text: [Unicode.Scalar],
                        _ index: AnnotationIndex, _ vm: inout PatternVM) -> Bool {
-    if let after = pattern.notFollowedBy,
+    if let after = lookaround.notFollowedBy,
       vm.match(after, tries: tries, text: text, annotations: index, at: range.end) != nil
     {
       return false
     }
-    if let (before, maxLength) = pattern.notPrecededBy {
-      for start in max(0, range.start - maxLength)..<range.start
-      where vm.match(before, tries: tries, text: text, annotations: index, at: start, endingAt: range.start) != nil {
-        return false
-      }
-    }
-    return true
+    return !precededBy(lookaround, range.start, text, index, &vm)
   }
 
-  /// Whether the pattern's not-preceded-by matches right before `start`.
-  private func precededBy(_ pattern: CompiledPattern, _ start: Int, _ text: [Unicode.Scalar],
+  /// Whether the `not-preceded-by` matches right before `start`.
+  private func precededBy(_ lookaround: Lookaround, _ start: Int, _ text: [Unicode.Scalar],
                           _ index: AnnotationIndex, _ vm: inout PatternVM) -> Bool {
-    guard let (before, maxLength) = pattern.notPrecededBy else { return false }
+    guard let (before, maxLength) = lookaround.notPrecededBy else { return false }
     if let single = before.singleClass {  // [^…] before the start: one character test
       return start > 0 && single.matches(text[start - 1])
     }

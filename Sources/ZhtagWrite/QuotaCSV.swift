@@ -96,17 +96,7 @@ public enum QuotaCSV {
     var bytes: [UInt8] = []
     for (index, cell) in cells.enumerated() {
       if index > 0 { bytes.append(UInt8(ascii: ",")) }
-      let utf8 = Array(cell.utf8)
-      if utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in utf8 {
-          if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-          bytes.append(byte)
-        }
-        bytes.append(UInt8(ascii: "\""))
-      } else {
-        bytes += utf8
-      }
+      appendCell(cell, to: &bytes)
     }
     bytes += [0x0D, 0x0A]
     return bytes
@@ -320,42 +310,25 @@ extension JSONScanner {
   private mutating func quotaCells(_ cells: inout [String?]) -> Bool? {
     for index in cells.indices { cells[index] = nil }
     var hasFields = false
-    position += 1  // {
-    skipSpaces()
-    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-      position += 1
-      return false
-    }
-    while true {
-      guard let slot = readKey(QuotaCSV.recordSlots) else { return nil }
-      skipSpaces()
-      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
-      position += 1
-      if slot == -2 {
-        skipSpaces()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "{") {
-          // A later `fields` replaces an earlier one whole.
-          cells[1] = nil
-          for index in QuotaCSV.recordCells.count..<cells.count { cells[index] = nil }
-          guard fieldCells(&cells) else { return nil }
-          hasFields = true
-        } else {
-          guard parseValue() != nil else { return nil }
-          hasFields = false
-        }
-      } else {
-        guard readCell(&cells, slot) else { return nil }
+    let parsed = members(QuotaCSV.recordSlots) { scanner, slot in
+      guard slot == -2 else { return scanner.readCell(&cells, slot) }
+      scanner.skipSpaces()
+      guard scanner.position < scanner.bytes.count, scanner.bytes[scanner.position] == UInt8(ascii: "{") else {
+        hasFields = false
+        return scanner.parseValue() != nil
       }
-      skipSpaces()
-      guard position < bytes.count else { return nil }
-      if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-      if bytes[position] == UInt8(ascii: "}") { position += 1; return hasFields }
-      return nil
+      // A later `fields` replaces an earlier one whole.
+      cells[1] = nil
+      for index in QuotaCSV.recordCells.count..<cells.count { cells[index] = nil }
+      hasFields = true
+      return scanner.members(QuotaCSV.fieldSlots) { scanner, slot in scanner.readCell(&cells, slot) }
     }
+    return parsed ? hasFields : nil
   }
 
-  /// Reads a `fields` object (at its `{`) into `cells`; false when it does not parse.
-  private mutating func fieldCells(_ cells: inout [String?]) -> Bool {
+  /// Walks the members of the object at `position` (its `{`), handing each key's slot in
+  /// `table` to `value`, which reads the value; false when the object does not parse.
+  private mutating func members(_ table: [[([UInt8], Int)]], _ value: (inout JSONScanner, Int) -> Bool) -> Bool {
     position += 1  // {
     skipSpaces()
     if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
@@ -363,11 +336,11 @@ extension JSONScanner {
       return true
     }
     while true {
-      guard let slot = readKey(QuotaCSV.fieldSlots) else { return false }
+      guard let slot = readKey(table) else { return false }
       skipSpaces()
       guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return false }
       position += 1
-      guard readCell(&cells, slot) else { return false }
+      guard value(&self, slot) else { return false }
       skipSpaces()
       guard position < bytes.count else { return false }
       if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
