@@ -1,7 +1,6 @@
 // The attribute functions of the number and quota rules (signatures in
 // Sources/ZhtagRules/NumberFunctionSignatures.swift): numbers evaluated exactly by
 // NumeralEvaluator from the lexicons `numerals` and `numeral-marks`.
-import Synchronization
 import ZhtagCore
 import ZhtagRules
 
@@ -11,11 +10,11 @@ public enum NumberFunctions {
     "number": { arguments, context in
       guard let text = arguments.first ?? nil else { return nil }
       if let plain = plainDigits(text) { return plain }
-      return NumeralEvaluator.cached(context.ruleBook.lexicons)?.read(text.unicodeScalars)?.value.description
+      return context.numerals?.read(text.unicodeScalars)?.value.description
     },
     "range-low": { arguments, context in
       guard arguments.count == 2, let low = arguments[0], let high = arguments[1],
-        let evaluator = NumeralEvaluator.cached(context.ruleBook.lexicons)
+        let evaluator = context.numerals
       else { return nil }
       return evaluator.rangeLow(low, high)?.description
     },
@@ -23,7 +22,7 @@ public enum NumberFunctions {
       // 翻一番 = ×2, 翻两番 = ×4: 2 to the power of the count (翻番 alone: once).
       let count: ExactDecimal
       if let text = arguments.first ?? nil {
-        guard let value = NumeralEvaluator.cached(context.ruleBook.lexicons)?.read(text.unicodeScalars)?.value,
+        guard let value = context.numerals?.read(text.unicodeScalars)?.value,
           value.isInteger, value.mantissa > 0, value < ExactDecimal(20)
         else { return nil }
         count = value
@@ -74,7 +73,7 @@ public enum NumberFunctions {
         return ("1900" <= text && text < "2100") ? "yes" : nil
       }
       let scalars = Array(text.unicodeScalars)
-      guard scalars.count == 4, let evaluator = NumeralEvaluator.cached(context.ruleBook.lexicons),
+      guard scalars.count == 4, let evaluator = context.numerals,
         let value = evaluator.read(scalars)?.value, value.isInteger,
         ExactDecimal(1900) <= value, value < ExactDecimal(2100),
         scalars.allSatisfy({ scalar in
@@ -110,31 +109,4 @@ extension NumeralEvaluator {
     }
     return lowReading.value
   }
-
-  /// The evaluator for a rule book's lexicons, built once and kept while the rule book lives.
-  ///
-  /// Keyed by the storage of the lexicons' entry arrays, which the cache retains, so a key can
-  /// never be reused by another rule book while its entry exists.
-  public static func cached(_ lexicons: [String: Lexicon]) -> NumeralEvaluator? {
-    guard let numerals = lexicons["numerals"] else { return nil }
-    let marks = lexicons["numeral-marks"]?.entries ?? []
-    let key = (numerals.entries.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) },
-               marks.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) })
-    return evaluatorCache.withLock { cache in
-      if let found = cache.first(where: { $0.key == key }) { return found.evaluator }
-      let evaluator = NumeralEvaluator(lexicons: lexicons)
-      cache.append(EvaluatorCacheEntry(key: key, retained: [numerals.entries, marks], evaluator: evaluator))
-      if cache.count > 16 { cache.removeFirst() }
-      return evaluator
-    }
-  }
 }
-
-struct EvaluatorCacheEntry: Sendable {
-  var key: (UInt, UInt)
-  /// Keeps the keyed storage alive, so its address cannot be reused while cached.
-  var retained: [[LexiconEntry]]
-  var evaluator: NumeralEvaluator
-}
-
-let evaluatorCache = Mutex<[EvaluatorCacheEntry]>([])

@@ -1,6 +1,7 @@
 // Patterns compiled to a small instruction set, run by a Pike VM anchored at a start: every
 // thread advances in step, at most one thread per instruction and position, so a match
 // costs O(pattern size × match length) whatever the pattern — no backtracking.
+import Synchronization
 import ZhtagCore
 import ZhtagRules
 
@@ -172,6 +173,10 @@ struct PatternProgram: Sendable {
   /// Computed once, so the capture-free pass adds a thread without walking the program.
   private(set) var closureStarts: [Int32] = []
   private(set) var closures: [Int32] = []
+  /// For each entry of `closures`, the capture slots saved on the way to it, in order:
+  /// `closureSaves[closureSaveStarts[k]..<closureSaveStarts[k + 1]]`.
+  private(set) var closureSaveStarts: [Int32] = []
+  private(set) var closureSaves: [Int32] = []
 
   /// Compiles `node`; `trieIndex` gives the trie of each lexicon name, `labels` the id of each
   /// annotation label (new labels are added).
@@ -183,21 +188,27 @@ struct PatternProgram: Sendable {
     for pc in instructions.indices {
       closureStarts.append(Int32(closures.count))
       for index in marks.indices { marks[index] = false }
-      var stack = [pc]
-      while let current = stack.popLast() {
+      // Depth first, first branch first, each instruction once: the order and the paths the
+      // capture pass's threads take, with the saves met on the way.
+      var stack: [(pc: Int, saves: [Int32])] = [(pc, [])]
+      while let (current, saves) = stack.popLast() {
         guard !marks[current] else { continue }
         marks[current] = true
         switch instructions[current] {
-        case .jump(let target): stack.append(Int(target))
+        case .jump(let target): stack.append((Int(target), saves))
         case .split(let first, let second):
-          stack.append(Int(second))
-          stack.append(Int(first))
-        case .save: stack.append(current + 1)
-        default: closures.append(Int32(current))
+          stack.append((Int(second), saves))
+          stack.append((Int(first), saves))
+        case .save(let slot): stack.append((current + 1, saves + [slot]))
+        default:
+          closures.append(Int32(current))
+          closureSaveStarts.append(Int32(closureSaves.count))
+          closureSaves += saves
         }
       }
     }
     closureStarts.append(Int32(closures.count))
+    closureSaveStarts.append(Int32(closureSaves.count))
     initial = closures[Int(closureStarts[0])..<Int(closureStarts[1])].map { Int($0) }
     wholeCapture = Self.capturesWholeMatch(instructions, captureNames)
   }
@@ -368,8 +379,9 @@ struct AnnotationIndex {
   }
 }
 
-/// Runs programs. Holds scratch buffers reused from call to call, so make one per thread.
-struct PatternVM {
+/// Runs programs. Holds scratch buffers reused from call to call, so one thread at a time
+/// uses it (`PatternVMPool` hands them out); hence @unchecked Sendable.
+struct PatternVM: @unchecked Sendable {
   /// Instructions executed, for the linear-time tests.
   var steps = 0
   /// Scratch of the capture-free first pass (FastPass.swift).
@@ -460,44 +472,57 @@ struct PatternVM {
     return nil
   }
 
-  /// Adds a thread at an offset, following jumps, splits and saves (in priority order); each
-  /// instruction is added at most once per offset.
+  /// Adds a thread at an offset as the instructions that read a character reachable from `pc`
+  /// (in priority order, precomputed with the saves on the way: PatternProgram.closures); each
+  /// instruction at most once per offset. A thread that saves gets a copy of its slot.
   private func add(_ pc: Int32, slot: Int32, offset: Int, start: Int, program: PatternProgram, size: Int) {
     let scratch = self.scratch
-    scratch.push(pc, slot)
-    while scratch.stackCount > 0 {
-      scratch.stackCount -= 1
-      var current = scratch.stackPC[scratch.stackCount]
-      var currentSlot = scratch.stackSlot[scratch.stackCount]
-      while true {
-        let key = offset * size + Int(current)
-        if scratch.seen[key] == attempt { break }
-        scratch.seen[key] = attempt
-        switch program.instructions[Int(current)] {
-        case .jump(let target):
-          current = target
-          continue
-        case .split(let first, let second):
-          // The second branch waits on the stack; the first is explored first (priority).
-          scratch.push(second, currentSlot)
-          current = first
-          continue
-        case .save(let capture):
-          currentSlot = scratch.copySlot(currentSlot, capture: Int(capture), offset: start + offset)
-          current += 1
-          continue
-        default:
-          scratch.append(current, currentSlot, at: offset)
+    let base = offset * size
+    var index = Int(program.closureStarts[Int(pc)])
+    let end = Int(program.closureStarts[Int(pc) + 1])
+    // Neighbouring entries mostly share their saves (one `save` before a whole branch): they
+    // share the copied slot too.
+    var copied: (saves: Range<Int>, slot: Int32)?
+    while index < end {
+      let reached = program.closures[index]
+      let saves = Int(program.closureSaveStarts[index])..<Int(program.closureSaveStarts[index + 1])
+      index += 1
+      if scratch.seen[base + Int(reached)] == attempt { continue }
+      scratch.seen[base + Int(reached)] = attempt
+      var threadSlot = slot
+      if !saves.isEmpty {
+        if let copied, copied.saves.count == saves.count,
+          program.closureSaves[copied.saves].elementsEqual(program.closureSaves[saves])
+        {
+          threadSlot = copied.slot
+        } else {
+          threadSlot = scratch.copySlot(slot)
+          for save in saves { scratch.setCapture(threadSlot, Int(program.closureSaves[save]), start + offset) }
+          copied = (saves, threadSlot)
         }
-        break
       }
+      scratch.append(reached, threadSlot, at: offset)
     }
   }
 }
 
+/// The idle VMs of a tagger: each call takes one (or makes one) and gives it back, so a VM is
+/// used by one thread at a time and its buffers are reused across documents.
+final class PatternVMPool: Sendable {
+  private let idle = Mutex<[PatternVM]>([])
+
+  func take() -> PatternVM {
+    idle.withLock { $0.popLast() } ?? PatternVM()
+  }
+
+  func give(_ vm: PatternVM) {
+    idle.withLock { $0.append(vm) }
+  }
+}
+
 /// Raw scratch memory of the capture pass (see FastPassBuffers for why not arrays): waiting
-/// threads per offset in the order added (the order is their priority), the `seen` marks, the
-/// stack of `add`, and the capture slots. Only its VM touches it, so the runtime exclusivity
+/// threads per offset in the order added (the order is their priority), the `seen` marks and
+/// the capture slots. Only its VM touches it, so the runtime exclusivity
 /// checks of class properties (a third of the pass's time) are turned off.
 final class CaptureScratch {
   @exclusivity(unchecked) fileprivate var firstAt = RawInts<Int32>(filling: -1)
@@ -507,18 +532,17 @@ final class CaptureScratch {
   @exclusivity(unchecked) fileprivate var nextThread = RawInts<Int32>(filling: -1)
   @exclusivity(unchecked) fileprivate var threadCount = 0
   @exclusivity(unchecked) fileprivate var seen = RawInts<Int32>(filling: 0)
-  @exclusivity(unchecked) fileprivate var stackPC = RawInts<Int32>(filling: 0)
-  @exclusivity(unchecked) fileprivate var stackSlot = RawInts<Int32>(filling: 0)
-  @exclusivity(unchecked) fileprivate var stackCount = 0
   @exclusivity(unchecked) private var captureSlots = RawInts<Int>(filling: -1)
-  @exclusivity(unchecked) private var payloadSlots: [CapturePayload?] = []
+  /// Payloads encoded as integers (`encode`), -1 for none.
+  @exclusivity(unchecked) private var payloadSlots = RawInts<Int>(filling: -1)
   @exclusivity(unchecked) private var captureWidth = 0
   @exclusivity(unchecked) private var payloadWidth = 0
   @exclusivity(unchecked) private var slotCount = 0
 
   deinit {
-    for buffer in [firstAt, lastAt, threadPC, threadSlot, nextThread, seen, stackPC, stackSlot] { buffer.free() }
+    for buffer in [firstAt, lastAt, threadPC, threadSlot, nextThread, seen] { buffer.free() }
     captureSlots.free()
+    payloadSlots.free()
   }
 
   fileprivate func clearSeen() { seen.fill(0) }
@@ -531,8 +555,8 @@ final class CaptureScratch {
     self.payloadWidth = payloadWidth
     captureSlots.reserve(captureWidth)
     for index in 0..<captureWidth { captureSlots[index] = -1 }
-    payloadSlots.removeAll(keepingCapacity: true)
-    payloadSlots.append(contentsOf: repeatElement(nil, count: payloadWidth))
+    payloadSlots.reserve(payloadWidth)
+    for index in 0..<payloadWidth { payloadSlots[index] = -1 }
     slotCount = 1
     threadCount = 0
   }
@@ -544,12 +568,8 @@ final class CaptureScratch {
     }
   }
 
-  fileprivate func push(_ pc: Int32, _ slot: Int32) {
-    stackPC.reserve(stackCount + 1)
-    stackSlot.reserve(stackCount + 1)
-    stackPC[stackCount] = pc
-    stackSlot[stackCount] = slot
-    stackCount += 1
+  fileprivate func setCapture(_ slot: Int32, _ capture: Int, _ offset: Int) {
+    captureSlots[Int(slot) * captureWidth + capture] = offset
   }
 
   fileprivate func append(_ pc: Int32, _ slot: Int32, at offset: Int) {
@@ -572,17 +592,31 @@ final class CaptureScratch {
     slotCount += 1
     let from = Int(slot)
     captureSlots.reserve((new + 1) * captureWidth)
+    payloadSlots.reserve((new + 1) * payloadWidth)
     for index in 0..<captureWidth { captureSlots[new * captureWidth + index] = captureSlots[from * captureWidth + index] }
-    for index in 0..<payloadWidth { payloadSlots.append(payloadSlots[from * payloadWidth + index]) }
+    for index in 0..<payloadWidth { payloadSlots[new * payloadWidth + index] = payloadSlots[from * payloadWidth + index] }
     if let capture { captureSlots[new * captureWidth + capture] = offset }
-    if let payload { payloadSlots[new * payloadWidth + payload] = value }
+    if let payload, let value { payloadSlots[new * payloadWidth + payload] = Self.encode(value) }
     return Int32(new)
+  }
+
+  private static func encode(_ payload: CapturePayload) -> Int {
+    switch payload {
+    case .entry(let trie, let entry): return trie << 32 | entry
+    case .annotation(let index): return -2 - index
+    }
+  }
+
+  private static func decode(_ value: Int) -> CapturePayload? {
+    if value == -1 { return nil }
+    if value < -1 { return .annotation(-2 - value) }
+    return .entry(trie: value >> 32, entry: value & 0xFFFF_FFFF)
   }
 
   fileprivate func result(slot: Int32, end: Int) -> PatternMatch {
     let slot = Int(slot)
     return PatternMatch(end: end, captures: (0..<captureWidth).map { captureSlots[slot * captureWidth + $0] },
-                        payloads: Array(payloadSlots[(slot * payloadWidth)..<((slot + 1) * payloadWidth)]))
+                        payloads: (0..<payloadWidth).map { Self.decode(payloadSlots[slot * payloadWidth + $0]) })
   }
 }
 

@@ -90,6 +90,11 @@ public struct Tagger: Sendable {
   private let ruleLexicons: [Lexicon?]
   /// Links mentions after the last phase (refers_to, propagated names, posts to persons).
   private let linker: MentionLinker
+  /// What number() and the other number functions read (rules/lexicons/numerals.tsv).
+  private let numerals: NumeralEvaluator?
+  /// Pattern VMs kept between calls, so that their scratch buffers, grown by the first
+  /// documents, are not allocated and cleared again for every document.
+  private let machines = PatternVMPool()
 
   /// Pattern rules with no fixed part to anchor on: they are tried at every character, which
   /// is correct but slow (`zhtag rules check` warns about them).
@@ -213,6 +218,7 @@ public struct Tagger: Sendable {
     self.attributePlans = plans
     self.ruleLexicons = ruleLexicons
     self.linker = MentionLinker(ruleBook: ruleBook)
+    self.numerals = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
   }
 
   /// A candidate before conflicts are settled: plain numbers, so that the many candidates that
@@ -231,11 +237,13 @@ public struct Tagger: Sendable {
   public func tag(_ text: [Unicode.Scalar], keepCandidates: Bool = false, context: TagContext = TagContext())
     -> TagResult
   {
-    let functions = FunctionContext(ruleBook: ruleBook, tag: context)
+    let functions = FunctionContext(ruleBook: ruleBook, tag: context, numerals: numerals)
     // The annotations of the phases settled so far (what later patterns see).
     var index = AnnotationIndex(textLength: text.count, labelCount: labels.names.count)
     var allCandidates: [Candidate] = []
-    var vm = PatternVM()
+    var vm = machines.take()
+    defer { machines.give(vm) }
+    let stepsBefore = vm.steps
     // One scan for all phases; hits are handed to their phase in text order.
     var hits = [[(payload: Payload, start: Int, end: Int)]](repeating: [], count: phases.count)
     automaton.scan(text) { key, start, end in
@@ -338,12 +346,18 @@ public struct Tagger: Sendable {
         index.append(winner, label: ruleLabels[candidate.rule])
       }
     }
-    var annotations = index.annotations
-    annotations.sort { a, b in
-      a.range != b.range ? a.range < b.range : a.rule.id < b.rule.id
+    // In text order (then rule id, then the order found): positions are sorted, not the
+    // annotations, which would be moved with their strings at every step.
+    let kept = index.annotations
+    let ranges = kept.map { $0.range }
+    let order = kept.indices.sorted { a, b in
+      if ranges[a] != ranges[b] { return ranges[a] < ranges[b] }
+      if kept[a].rule.id != kept[b].rule.id { return kept[a].rule.id < kept[b].rule.id }
+      return a < b
     }
+    var annotations = order.map { kept[$0] }
     annotations = linker.link(annotations, text: text)  // MentionLinker.swift: rules/lexicons/mention-links.tsv
-    return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: vm.steps)
+    return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: vm.steps - stepsBefore)
   }
 
   /// The annotation of a candidate, with its attributes (computed only for those that are kept).
@@ -419,9 +433,31 @@ public struct Tagger: Sendable {
         }
       case .function(let function, let arguments):
         return function(arguments.map(resolve), functions)
+      case .number(let slot):
+        guard let match else { return nil }
+        let start = match.captures[2 * slot]
+        let end = match.captures[2 * slot + 1]
+        guard start >= 0, end > start else { return nil }
+        return number(text[start..<end], TextRange(start, end), text)
       }
     }
-    return attributePlans[rule].compactMap { name, value in resolve(value).map { (name, $0) } }
+    let plan = attributePlans[rule]
+    var attributes: [(String, String)] = []
+    attributes.reserveCapacity(plan.count)
+    for (name, value) in plan {
+      if let resolved = resolve(value) { attributes.append((name, resolved)) }
+    }
+    return attributes
+  }
+
+  /// `number()` of a piece of the text: ASCII digits are their own value (without leading
+  /// zeros), anything else goes to the numeral evaluator.
+  private func number(_ scalars: ArraySlice<Unicode.Scalar>, _ range: TextRange, _ text: [Unicode.Scalar]) -> String? {
+    if scalars.count <= 30, scalars.allSatisfy({ $0.value >= 0x30 && $0.value <= 0x39 }) {
+      guard let first = scalars.firstIndex(where: { $0 != "0" }) else { return "0" }
+      return text.string(TextRange(first, range.end))
+    }
+    return numerals?.read(scalars)?.value.description
   }
 
   // MARK: - Anchors
@@ -534,6 +570,9 @@ indirect enum CompiledValue: Sendable {
   case capture(Int)
   case captureAttribute(slot: Int, attribute: String)
   case function(AttributeFunction, [CompiledValue])
+  /// `number($capture)`, the most frequent call: read from the text's scalars directly, with
+  /// no string made for the argument (same result as NumberFunctions' `number`).
+  case number(slot: Int)
 
   /// `lexicon` for lexicon rules, `program` for pattern rules (words rules have neither).
   init(_ value: AttributeValue, lexicon: Lexicon?, program: PatternProgram?) {
@@ -549,7 +588,11 @@ indirect enum CompiledValue: Sendable {
       self = program?.captureNames.firstIndex(of: capture).map { .captureAttribute(slot: $0, attribute: attribute) }
         ?? .nothing
     case .function(let name, let arguments):
-      if let function = AttributeFunctions.all[name] {
+      if name == "number", arguments.count == 1, case .column(let capture) = arguments[0],
+        let slot = program?.captureNames.firstIndex(of: capture)
+      {
+        self = .number(slot: slot)
+      } else if let function = AttributeFunctions.all[name] {
         self = .function(function, arguments.map { CompiledValue($0, lexicon: lexicon, program: program) })
       } else {
         self = .nothing
