@@ -7,7 +7,7 @@
 //   without the key points at the nearest earlier mention with the key whose `fallback`
 //   attribute is equal (经开区 → 嘉兴经开区, by `kind`), else the first later one.
 // - attach: each mention of the label (POST) that stands next to a mention of `target`
-//   (PERSON), with only separators and other such mentions between, and whose text is named
+//   (PERSON), with only the characters of `between` and other such mentions between, and whose text is named
 //   in the target's key attribute (`posts`), gets the target's start offset as `person`.
 //
 // Links are start offsets into the text (the same numbers as `start` in the outputs): entity
@@ -31,15 +31,15 @@ public struct MentionLinker: Sendable {
     /// corefer: a mention without the key that has one of these attributes (`level`) or
     /// attribute values (`kind=zone`) is not linked by the fallback: it names a class of things.
     public var unless: [(name: String, value: String?)] = []
+    /// attach: the characters that may stand between the mentions of a list and between the
+    /// parts of the key's text (the column `between`: character classes, classes.tsv or built in).
+    var between = ClassMatcher(builtIns: [], scalars: [], negated: false)
     public var reference: RuleReference
   }
 
   public static let lexiconName = "mention-links"
   /// The attribute that points at the first mention, and the one a POST gets.
   public static let refersTo = "refers_to"
-  /// Characters that may stand between a post and its holder.
-  static let separators: Set<Unicode.Scalar> = ["、", "，", ",", " ", "　", "和", "及"]
-
   public let links: [Link]
 
   public init(links: [Link]) { self.links = links }
@@ -63,10 +63,15 @@ public struct MentionLinker: Sendable {
         let parts = test.split(separator: "=", maxSplits: 1).map(String.init)
         return (name: parts[0], value: parts.count == 2 ? parts[1] : nil)
       }
+      var builtIns: Set<String> = []
+      var scalars: Set<Unicode.Scalar> = []
+      for name in (column(entry, "between") ?? "").split(separator: " ").map(String.init) {
+        if let defined = ruleBook.classes[name] { scalars.formUnion(defined.scalars) } else { builtIns.insert(name) }
+      }
       return Link(
         label: label, operation: operation, key: key, other: column(entry, "other"),
         within: Set((column(entry, "within") ?? "").split(separator: " ").map(String.init)),
-        unless: unless,
+        unless: unless, between: ClassMatcher(builtIns: builtIns, scalars: scalars, negated: false),
         reference: RuleReference(id: "link-\(label.lowercased())-\(operation.rawValue)", file: lexicon.file,
                                  line: entry.line))
     }
@@ -190,7 +195,7 @@ public struct MentionLinker: Sendable {
       guard let named = holder.value(link.key) else { continue }
       @discardableResult func take(_ post: Int) -> Bool {
         guard annotations[post].label == link.label,
-          Self.names(named, text.string(annotations[post].range)),
+          Self.names(named, text.string(annotations[post].range), between: link.between),
           !(holders[post] ?? []).contains(holder.range.start)
         else { return false }
         holders[post, default: []].append(holder.range.start)
@@ -201,7 +206,7 @@ public struct MentionLinker: Sendable {
       // Backwards: posts (and other holders of a list) before the holder.
       var position = holder.range.start
       while position > 0 {
-        if Self.separators.contains(text[position - 1]) {
+        if link.between.matches(text[position - 1]) {
           position -= 1
           continue
         }
@@ -219,14 +224,14 @@ public struct MentionLinker: Sendable {
 
 extension MentionLinker {
   /// Whether `list` (posts as written: 市委常委、区党工委书记) names `item` as one of its parts:
-  /// the item stands between separators or at an end, so 总经理 is not named by 副总经理.
-  static func names(_ list: String, _ item: String) -> Bool {
+  /// the item stands between separators (`between`) or at an end, so 总经理 is not named by 副总经理.
+  static func names(_ list: String, _ item: String, between separators: ClassMatcher) -> Bool {
     let whole = Array(list.unicodeScalars)
     let part = Array(item.unicodeScalars)
     guard !part.isEmpty, part.count <= whole.count else { return false }
     for start in 0...(whole.count - part.count) where whole[start..<start + part.count].elementsEqual(part) {
       let end = start + part.count
-      if (start == 0 || separators.contains(whole[start - 1])) && (end == whole.count || separators.contains(whole[end])) {
+      if (start == 0 || separators.matches(whole[start - 1])) && (end == whole.count || separators.matches(whole[end])) {
         return true
       }
     }
