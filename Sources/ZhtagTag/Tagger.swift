@@ -381,10 +381,12 @@ public struct Tagger: Sendable {
   /// `not-followed-by` / `not-preceded-by`: the match is dropped when either matches.
   private func allowed(_ lookaround: Lookaround, _ range: TextRange, _ text: [Unicode.Scalar],
                        _ index: AnnotationIndex, _ vm: inout PatternVM) -> Bool {
-    if let after = lookaround.notFollowedBy,
-      vm.match(after, tries: tries, text: text, annotations: index, at: range.end) != nil
-    {
-      return false
+    if let after = lookaround.notFollowedBy {
+      if let single = after.singleClass {  // one class after the end ([any], [han]): one test
+        if range.end < text.count, single.matches(text[range.end]) { return false }
+      } else if vm.match(after, tries: tries, text: text, annotations: index, at: range.end) != nil {
+        return false
+      }
     }
     return !precededBy(lookaround, range.start, text, index, &vm)
   }
@@ -510,21 +512,19 @@ public struct Tagger: Sendable {
   /// offset wins; a candidate overlapping a winner loses. In keep-all mode all win.
   /// Returns, per candidate, itself when it wins, else the winner it lost to.
   private func settle(_ candidates: [Found]) -> [Int] {
-    if ruleBook.conflicts == .keepAll { return Array(candidates.indices) }
+    if ruleBook.conflicts == .keepAll || candidates.count < 2 { return Array(candidates.indices) }
     var outcome = [Int](repeating: -1, count: candidates.count)
-    // The policy as two integers per candidate, so that sorting compares numbers only:
-    // priority (higher first) and length (longer first); then rule and start (earlier first);
-    // ties keep candidate order.
-    let keys = candidates.map { candidate -> (high: UInt64, low: UInt64) in
+    // The policy as integers per candidate, so that sorting compares numbers only: priority
+    // (higher first) and length (longer first); then rule and start (earlier first); ties keep
+    // candidate order.
+    var keyed = candidates.enumerated().map { index, candidate -> (UInt64, UInt64, Int) in
       let priority = UInt64(Int64(Int32.max) - Int64(Int32(clamping: priorities[candidate.rule])))  // < 2^32
       let length = UInt64(UInt32.max - UInt32(clamping: candidate.range.count))
-      return (priority << 32 | length, UInt64(candidate.rule) << 32 | UInt64(UInt32(clamping: candidate.range.start)))
+      return (priority << 32 | length, UInt64(candidate.rule) << 32 | UInt64(UInt32(clamping: candidate.range.start)),
+              index)
     }
-    let order = candidates.indices.sorted { a, b in
-      if keys[a].high != keys[b].high { return keys[a].high < keys[b].high }
-      if keys[a].low != keys[b].low { return keys[a].low < keys[b].low }
-      return a < b
-    }
+    keyed.sort { $0 < $1 }
+    let order = keyed.lazy.map { $0.2 }
     // Winners by position, so each check looks only at the offsets the candidate covers; the
     // table spans just the candidates' extent.
     guard let low = candidates.lazy.map(\.range.start).min(), let high = candidates.lazy.map(\.range.end).max()
