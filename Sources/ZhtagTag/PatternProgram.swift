@@ -107,6 +107,14 @@ final class LexiconTrie: Sendable {
     self.terminal = terminal
   }
 
+  /// The node after `node` on `scalar`, or nil (the root is node 0).
+  @inline(__always) func child(_ node: Int32, _ scalar: Unicode.Scalar) -> Int32? {
+    transitions[UInt64(node) << 21 | UInt64(scalar.value)]
+  }
+
+  /// Whether an entry ends at `node`.
+  @inline(__always) func isTerminal(_ node: Int32) -> Bool { terminal[Int(node)] >= 0 }
+
   /// Every entry that starts at `start`: (end, entry index).
   func matches(in text: [Unicode.Scalar], at start: Int, _ found: (Int, Int) -> Void) {
     var node: Int32 = 0
@@ -162,6 +170,10 @@ struct PatternProgram: Sendable {
   var classes: [ClassMatcher] = []
   /// The attribute tests of annotation instructions (`<GPE zone=new-area>`).
   var tests: [[AttributeTest]] = []
+  /// The program's number in its tagger (set by the tagger), which indexes each VM's DFAs.
+  var id = -1
+  /// No annotation instruction: the capture-free pass runs as a lazy DFA (LazyDFA.swift).
+  private(set) var readsOnlyText = false
 
   /// The instructions a match can begin with (after jumps, splits and saves).
   private(set) var initial: [Int] = []
@@ -211,6 +223,7 @@ struct PatternProgram: Sendable {
     closureSaveStarts.append(Int32(closureSaves.count))
     initial = closures[Int(closureStarts[0])..<Int(closureStarts[1])].map { Int($0) }
     wholeCapture = Self.capturesWholeMatch(instructions, captureNames)
+    readsOnlyText = LazyDFA.applies(to: self)
   }
 
   /// The class, when the whole program is one character class (a lookbehind such as [^punct]).
@@ -389,6 +402,9 @@ struct PatternVM: @unchecked Sendable {
   private let scratch = CaptureScratch()
   private var attempt: Int32 = 0
   private var ends: [(Int, Int)] = []
+  /// The lazy DFAs of programs that read only the text, by program id, built as needed.
+  private var dfas: [LazyDFA?] = []
+  var usesDFA = true
 
   /// The longest match of `program` starting exactly at `start` (or, with `endingAt`, any
   /// match that ends exactly there), or nil.
@@ -400,12 +416,25 @@ struct PatternVM: @unchecked Sendable {
     // A first pass without captures finds the longest end (or that there is none, the usual
     // outcome) with threads that are just instruction numbers; captures are then tracked only
     // for an attempt that matches, ending where that pass found (FastPass.swift).
-    guard let end = fast.longestEnd(program, tries: tries, text: text, annotations: annotations, at: start,
-                                    endingAt: target, steps: &steps)
-    else { return nil }
+    let found: Int?
+    if usesDFA, program.readsOnlyText, program.id >= 0 {
+      found = dfa(program).longestEnd(program, tries: tries, text: text, at: start, endingAt: target, steps: &steps)
+    } else {
+      found = fast.longestEnd(program, tries: tries, text: text, annotations: annotations, at: start,
+                              endingAt: target, steps: &steps)
+    }
+    guard let end = found else { return nil }
     if program.captureNames.isEmpty { return PatternMatch(end: end, captures: [], payloads: []) }
     if program.wholeCapture { return PatternMatch(end: end, captures: [start, end], payloads: [nil]) }
     return capture(program, tries: tries, text: text, annotations: annotations, at: start, endingAt: end)
+  }
+
+  private mutating func dfa(_ program: PatternProgram) -> LazyDFA {
+    if program.id >= dfas.count { dfas += repeatElement(nil, count: program.id + 1 - dfas.count) }
+    if let built = dfas[program.id] { return built }
+    let built = LazyDFA(program)
+    dfas[program.id] = built
+    return built
   }
 
   /// The captures of the match from `start` to `target` that the pattern's priorities choose:

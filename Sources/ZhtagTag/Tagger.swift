@@ -92,6 +92,9 @@ public struct Tagger: Sendable {
   private let linker: MentionLinker
   /// What number() and the other number functions read (rules/lexicons/numerals.tsv).
   private let numerals: NumeralEvaluator?
+  /// Whether patterns that read only the text run their first pass as a lazy DFA
+  /// (LazyDFA.swift); off only in the test that compares both ways.
+  var usesLazyDFA = true
   /// Pattern VMs kept between calls, so that their scratch buffers, grown by the first
   /// documents, are not allocated and cleared again for every document.
   private let machines = PatternVMPool()
@@ -120,6 +123,7 @@ public struct Tagger: Sendable {
       for rule in phase.rules { _ = labels.id(rule.label) }
     }
     var ruleLexicons: [Lexicon?] = []
+    var programCount = 0
     var keyIndex: [[Unicode.Scalar]: Int] = [:]
     var keys: [[Unicode.Scalar]] = []
     var payloads: [[(phase: Int, payload: Payload)]] = []
@@ -145,7 +149,10 @@ public struct Tagger: Sendable {
           ruleLexicons.append(nil)
         }
         func program(_ node: PatternNode) -> PatternProgram {
-          PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex, labels: &labels)
+          var compiled = PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex, labels: &labels)
+          compiled.id = programCount
+          programCount += 1
+          return compiled
         }
         let lookaround = Lookaround(
           notFollowedBy: rule.notFollowedBy.map(program),
@@ -243,6 +250,7 @@ public struct Tagger: Sendable {
     var allCandidates: [Candidate] = []
     var vm = machines.take()
     defer { machines.give(vm) }
+    vm.usesDFA = usesLazyDFA
     let stepsBefore = vm.steps
     // One scan for all phases; hits are handed to their phase in text order.
     var hits = [[(payload: Payload, start: Int, end: Int)]](repeating: [], count: phases.count)

@@ -98,6 +98,15 @@ for (stage, utf8) in [("icu-sentences", false), ("icu-sentences-utf8", true)] wh
   }
   zhtag_icu_sentence_breaker_close(breaker)
 }
+// The tag stage reads what clean and segment make, as in `zhtag run`: when they were not
+// measured above, they run here, untimed (tagging the raw pages would time another workload).
+if !wanted.contains("clean") && !wanted.contains("segment") {
+  for index in documents.indices {
+    pipeline.cleaner.clean(&documents[index])
+    documents[index].remapRepairs()
+    pipeline.segmenter.segment(&documents[index])
+  }
+}
 measure("tag") {
   for index in documents.indices { documents[index].entities = pipeline.tagger.tag(documents[index].text).annotations }
   return documents.reduce(0) { $0 + $1.entities.count }

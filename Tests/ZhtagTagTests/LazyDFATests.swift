@@ -1,0 +1,30 @@
+// The lazy DFA (LazyDFA.swift) must find what the capture-free Pike pass finds: the same
+// annotations, on the seeds and the dev corpus, with the shipped rules.
+import Testing
+import ZhtagCore
+import ZhtagPipeline
+@testable import ZhtagTag
+import ZhtagTestSupport
+
+@Suite struct LazyDFATests {
+  @Test func theDFAChangesNoAnnotationOfTheShippedRules() throws {
+    let pipeline = LinearTimeTests.pipeline
+    var withoutDFA = pipeline.tagger
+    withoutDFA.usesLazyDFA = false
+    var compared = 0
+    var stepsWith = 0
+    var stepsWithout = 0
+    for path in Fixtures.seedPaths + Fixtures.devCorpusPaths {
+      guard case .success(let document) = pipeline.process(Fixtures.bytes(path), id: path, path: path) else { continue }
+      let with = pipeline.tagger.tag(document.text)
+      let without = withoutDFA.tag(document.text)
+      #expect(with.annotations == without.annotations, "\(path)")
+      stepsWith += with.patternSteps
+      stepsWithout += without.patternSteps
+      compared += 1
+    }
+    #expect(compared >= 100)
+    // The DFA reads each character once per attempt, whatever the number of threads.
+    #expect(stepsWith < stepsWithout, "steps with the DFA \(stepsWith), without \(stepsWithout)")
+  }
+}
