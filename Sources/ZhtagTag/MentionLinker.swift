@@ -79,9 +79,10 @@ public struct MentionLinker: Sendable {
 
   /// The annotations with links added (and, for propagate, new mentions), sorted as the
   /// tagger sorts them.
-  public func link(_ input: [Annotation], text: [Unicode.Scalar]) -> [Annotation] {
-    guard !links.isEmpty, !input.isEmpty else { return input }
-    var annotations = input
+  /// In place: a copy would copy every annotation's strings at the first change.
+  public func link(_ annotations: inout [Annotation], text: [Unicode.Scalar]) {
+    guard !links.isEmpty, !annotations.isEmpty else { return }
+    let count = annotations.count
     for link in links {
       switch link.operation {
       case .propagate: propagate(link, &annotations, text)
@@ -90,10 +91,9 @@ public struct MentionLinker: Sendable {
       }
     }
     // The input is sorted; only new mentions need placing.
-    if annotations.count != input.count {
+    if annotations.count != count {
       annotations.sort { a, b in a.range != b.range ? a.range < b.range : a.rule.id < b.rule.id }
     }
-    return annotations
   }
 
   // MARK: - Operations
@@ -101,16 +101,18 @@ public struct MentionLinker: Sendable {
   private func propagate(_ link: Link, _ annotations: inout [Annotation], _ text: [Unicode.Scalar]) {
     var keys: [[Unicode.Scalar]] = []
     var seen = Set<[Unicode.Scalar]>()
-    for annotation in annotations where annotation.label == link.label {
-      let key = Array((annotation.value(link.key) ?? text.string(annotation.range)).unicodeScalars)
+    for index in annotations.indices where annotations[index].label == link.label {
+      let key = Array((annotations[index].value(link.key) ?? text.string(annotations[index].range)).unicodeScalars)
       if key.count >= 2, seen.insert(key).inserted { keys.append(key) }
     }
     guard !keys.isEmpty else { return }
     // Whether an annotation a new mention may not overlap covers part of `range` (asked only
-    // for the few places where a key occurs).
-    let existing = annotations
+    // for the few places where a key occurs). Their spans only: keeping the array itself
+    // would copy it, strings and all, at the first new mention.
+    let blockers = annotations.indices.filter { !link.within.contains(annotations[$0].label) }
+      .map { annotations[$0].range }
     func blocked(_ start: Int, _ end: Int) -> Bool {
-      existing.contains { $0.range.start < end && start < $0.range.end && !link.within.contains($0.label) }
+      blockers.contains { $0.start < end && start < $0.end }
     }
     // Few keys: a 64-bit filter on the first character, then the keys themselves (longest first).
     keys.sort { $0.count > $1.count }
@@ -180,9 +182,9 @@ public struct MentionLinker: Sendable {
     else { return }
     var byEnd: [Int: [Int]] = [:]
     var byStart: [Int: [Int]] = [:]
-    for (index, annotation) in annotations.enumerated() where annotation.label == link.label || annotation.label == target {
-      byEnd[annotation.range.end, default: []].append(index)
-      byStart[annotation.range.start, default: []].append(index)
+    for index in annotations.indices where annotations[index].label == link.label || annotations[index].label == target {
+      byEnd[annotations[index].range.end, default: []].append(index)
+      byStart[annotations[index].range.start, default: []].append(index)
     }
     func longest(_ indices: [Int]?) -> Int? {
       indices?.max { a, b in
@@ -191,7 +193,8 @@ public struct MentionLinker: Sendable {
       }
     }
     var holders: [Int: [Int]] = [:]  // post index → holder starts
-    for (index, holder) in annotations.enumerated() where holder.label == target {
+    for index in annotations.indices where annotations[index].label == target {
+      let holder = annotations[index]
       guard let named = holder.value(link.key) else { continue }
       @discardableResult func take(_ post: Int) -> Bool {
         guard annotations[post].label == link.label,

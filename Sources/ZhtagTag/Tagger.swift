@@ -364,7 +364,7 @@ public struct Tagger: Sendable {
       return a < b
     }
     var annotations = order.map { kept[$0] }
-    annotations = linker.link(annotations, text: text)  // MentionLinker.swift: rules/lexicons/mention-links.tsv
+    linker.link(&annotations, text: text)  // MentionLinker.swift: rules/lexicons/mention-links.tsv
     return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: vm.steps - stepsBefore)
   }
 
