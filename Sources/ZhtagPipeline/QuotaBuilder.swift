@@ -16,6 +16,12 @@ public struct QuotaBuilder: Sendable {
   let trimStart: [[Unicode.Scalar]]
   let trimEnd: [[Unicode.Scalar]]
   let targetWords: [[Unicode.Scalar]]
+  /// The words of each role, as scalars, longest first (then in code point order), so that a
+  /// search tries the longest word first and visits only the words of its role — and gives
+  /// the same answer on every run (a Dictionary's order changes from process to process).
+  let wordsByRole: [String: [[Unicode.Scalar]]]
+  /// The time words (time-by, time-as-of) with their roles, longest first.
+  let timeWords: [([Unicode.Scalar], Set<String>)]
   let evaluator: NumeralEvaluator?
 
   public init(ruleBook: RuleBook) {
@@ -38,6 +44,11 @@ public struct QuotaBuilder: Sendable {
     trimStart = list("trim-start")
     trimEnd = list("trim-end")
     targetWords = list("target")
+    var byRole: [String: [[Unicode.Scalar]]] = [:]
+    for role in Set(words.values.flatMap { $0 }) { byRole[role] = list(role) }
+    wordsByRole = byRole
+    timeWords = (list("time-by") + list("time-as-of")).map { ($0, words[String(String.UnicodeScalarView($0))] ?? []) }
+      .sorted { $0.0.count != $1.0.count ? $0.0.count > $1.0.count : $0.0.lexicographicallyPrecedes($1.0) { $0.value < $1.value } }
     evaluator = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
   }
 
@@ -46,14 +57,14 @@ public struct QuotaBuilder: Sendable {
   public func apply(_ annotations: [Annotation], to document: inout Document) {
     var entities: [Annotation] = []
     var quotas: [Annotation] = []
-    var context: [Annotation] = []
+    var context = Context()
     for annotation in annotations {
       let role = roles[annotation.label]
       if role == "quota" {
         quotas.append(annotation)
         continue
       }
-      if role != nil { context.append(annotation) }
+      if let role { context.append(annotation, role: role) }
       if !annotation.label.hasPrefix("_") { entities.append(annotation) }
     }
     document.entities = entities
@@ -69,7 +80,7 @@ public struct QuotaBuilder: Sendable {
 
   // MARK: - One record
 
-  func build(_ quota: Annotation, _ context: [Annotation], _ document: Document,
+  func build(_ quota: Annotation, _ context: Context, _ document: Document,
              _ previous: (record: Quota, sentence: Int?)?) -> Quota
   {
     let text = document.text
@@ -95,9 +106,8 @@ public struct QuotaBuilder: Sendable {
 
     // The amount the quota reads.
     let amountText = attributes["amount"]
-    let amount = context.last { annotation in
-      roles[annotation.label] == "amount" && quota.range.start <= annotation.range.start
-        && annotation.range.end <= quota.range.end
+    let amount = context.last(.amount) { annotation in
+      quota.range.start <= annotation.range.start && annotation.range.end <= quota.range.end
         && (amountText == nil || text.string(annotation.range) == amountText)
     }
     var amountAttributes: [String: String] = [:]
@@ -105,8 +115,8 @@ public struct QuotaBuilder: Sendable {
 
     // Time: the nearest date or period before the quota in its sentence (not a base: 在2022年基础上),
     // else the first one after it in the same clause.
-    let times = context.filter { annotation in
-      roles[annotation.label] == "time" && sentence.start <= annotation.range.start && annotation.range.end <= sentence.end
+    let times = context.all(.time) { annotation in
+      sentence.start <= annotation.range.start && annotation.range.end <= sentence.end
         && !follows(text, annotation.range.end, role: "base")
     }
     var cut = clauseStart
@@ -126,8 +136,8 @@ public struct QuotaBuilder: Sendable {
     }
 
     // Subject: the nearest zone or organisation before the quota in its sentence.
-    if let subject = context.last(where: { annotation in
-      roles[annotation.label] == "subject" && sentence.start <= annotation.range.start
+    if let subject = context.last(.subject, where: { annotation in
+      sentence.start <= annotation.range.start
         && annotation.range.end <= quota.range.start && !insideScope(text, annotation.range, clauseStart)
     }) {
       set("subject", text.string(subject.range))
@@ -137,7 +147,7 @@ public struct QuotaBuilder: Sendable {
 
     // Another figure in the clause before this one ends what this one measures (7%和57.9%);
     // a count may belong to it (两项排名).
-    if let figure = context.last(where: { roles[$0.label] == "amount" && $0.range.end <= quota.range.start
+    if let figure = context.last(.amount, where: { $0.range.end <= quota.range.start
       && $0.range.end > max(cut, clauseStart) && !$0.attributes.contains { $0 == ("class", "count") } })
     {
       cut = figure.range.end
@@ -284,23 +294,18 @@ public struct QuotaBuilder: Sendable {
 
   /// True when the text at `offset` begins with a word of the role (基础上 after a date).
   func follows(_ text: [Unicode.Scalar], _ offset: Int, role: String) -> Bool {
-    words.contains { word, roles in
-      roles.contains(role) && text.count >= offset + word.unicodeScalars.count
-        && text[offset..<(offset + word.unicodeScalars.count)].elementsEqual(word.unicodeScalars)
+    (wordsByRole[role] ?? []).contains { word in
+      text.count >= offset + word.count && text[offset..<(offset + word.count)].elementsEqual(word)
     }
   }
 
   /// The time word of quota-words.tsv that ends right at `offset` (到 before 2025年), longest first.
   func wordBefore(_ text: [Unicode.Scalar], _ offset: Int, from lower: Int) -> ([Unicode.Scalar], Set<String>)? {
-    var best: ([Unicode.Scalar], Set<String>)?
-    for (word, roles) in words {
-      let scalars = Array(word.unicodeScalars)
-      guard offset - scalars.count >= lower, text[(offset - scalars.count)..<offset].elementsEqual(scalars),
-        roles.contains("time-by") || roles.contains("time-as-of")
-      else { continue }
-      if best == nil || scalars.count > best!.0.count { best = (scalars, roles) }
+    for (scalars, roles) in timeWords  // longest first
+    where offset - scalars.count >= lower && text[(offset - scalars.count)..<offset].elementsEqual(scalars) {
+      return (scalars, roles)
     }
-    return best
+    return nil
   }
 
   /// `在 … 基础上` / `在 … 中` at the end of the words (after trimming 均, 再): the words
@@ -312,8 +317,7 @@ public struct QuotaBuilder: Sendable {
     while let word = trimEnd.first(where: { body.count > $0.count && body.suffix($0.count).elementsEqual($0) }) {
       body = body.dropLast(word.count)
     }
-    for (word, roles) in words where roles.contains(closeRole) {
-      let close = Array(word.unicodeScalars)
+    for close in wordsByRole[closeRole] ?? [] {  // longest first
       guard body.count > close.count, body.suffix(close.count).elementsEqual(close) else { continue }
       let inside = body.dropLast(close.count)
       guard let openIndex = inside.lastIndex(of: open), openIndex + 1 < inside.endIndex else { continue }
@@ -374,5 +378,36 @@ public struct QuotaBuilder: Sendable {
       return false
     }
     return year > now
+  }
+}
+
+/// The annotations a record reads (amounts, times, subjects), with their role of
+/// quota-labels.tsv looked up once per annotation rather than at every search of every quota.
+struct Context {
+  enum Role { case amount, time, subject, other }
+  private(set) var annotations: [Annotation] = []
+  private var roles: [Role] = []
+
+  mutating func append(_ annotation: Annotation, role: String) {
+    annotations.append(annotation)
+    switch role {
+    case "amount": roles.append(.amount)
+    case "time": roles.append(.time)
+    case "subject": roles.append(.subject)
+    default: roles.append(.other)
+    }
+  }
+
+  /// The last annotation of `role` that passes `test`.
+  func last(_ role: Role, where test: (Annotation) -> Bool) -> Annotation? {
+    for index in annotations.indices.reversed() where roles[index] == role && test(annotations[index]) {
+      return annotations[index]
+    }
+    return nil
+  }
+
+  /// Every annotation of `role` that passes `test`, in order.
+  func all(_ role: Role, where test: (Annotation) -> Bool) -> [Annotation] {
+    annotations.indices.filter { roles[$0] == role && test(annotations[$0]) }.map { annotations[$0] }
   }
 }
