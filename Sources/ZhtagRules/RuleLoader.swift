@@ -134,6 +134,8 @@ public struct RuleLoader {
       }
     }
 
+    checkLinkClasses(lexicons["mention-links"], classes: classes, state)
+
     // Read every rule file first: macros may be used in any file, whichever phase defines them.
     struct RuleFile { var phase: Int; var reader: RuleFileReader; var root: Node }
     var phaseNames: [String] = []
@@ -275,6 +277,30 @@ public struct RuleLoader {
                                       into: lexiconReader)
     state.diagnostics += lexiconReader.diagnostics
     return lexicon
+  }
+
+  /// The character classes named in the `between` column of the mention-links table
+  /// (Sources/ZhtagTag/MentionLinker.swift) must exist, as those of patterns must: an unknown
+  /// name would match nothing, silently.
+  private func checkLinkClasses(_ links: Lexicon?, classes: [String: CharacterClassDefinition], _ state: State) {
+    guard let links, let column = links.column("between") else { return }
+    let known = CharacterClassDefinition.builtIn.union(classes.keys)
+    var reader: RuleFileReader?
+    var lines: [Substring] = []
+    for entry in links.entries {
+      for name in (entry.field(column) ?? "").split(separator: " ").map(String.init) where !known.contains(name) {
+        if reader == nil, let data = FileManager.default.contents(atPath: links.file),
+          let text = String(data: data, encoding: .utf8)
+        {
+          reader = RuleFileReader(path: links.file, text: text)
+          lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        let line = entry.line >= 1 && entry.line <= lines.count ? lines[entry.line - 1] : ""
+        let column = line.range(of: name).map { line.distance(from: line.startIndex, to: $0.lowerBound) + 1 } ?? 1
+        reader?.error(RuleMessages.unknownClass(name, known: known.sorted()), line: entry.line, column: column)
+      }
+    }
+    state.diagnostics += reader?.diagnostics ?? []
   }
 
   private func readLineRules(_ relative: String, named node: Node, pipeline: RuleFileReader,

@@ -204,6 +204,23 @@ struct RulesFolder {
     #expect(messages.contains { $0.hasPrefix(expected) }, "got:\n\(messages.joined(separator: "\n"))")
   }
 
+  /// mention-links.tsv names character classes in its `between` column; unknown ones are errors.
+  @Test func unknownClassInMentionLinks() throws {
+    let links = """
+      # name: mention-links
+      # about: x
+      # source: y
+      # used-by: z
+      # columns: operation\tkey\tother\twithin\tunless\tbetween
+      POST\tattach\tposts\tPERSON\t\t\tspace list-separator
+
+      """
+    let messages = try RulesFolder(["lexicons/mention-links.tsv": links]).messages()
+    #expect(messages.contains {
+      $0.hasPrefix("lexicons/mention-links.tsv:6:34: error: unknown character class 'list-separator' (known: any, digit, han")
+    }, "got:\n\(messages.joined(separator: "\n"))")
+  }
+
   @Test(arguments: [
     ("rules:\n  - id: x\n    reason: r\n    drop: [a]\n", "clean.yaml:2:5: error: a line rule needs at least one of starts, ends, contains, equals, only, max-length"),
     ("rules:\n  - id: x\n    action: hide\n    starts: [a]\n    drop: [a]\n", "clean.yaml:3:13: error: unknown action 'hide' (expected drop, meta or footer)"),
