@@ -37,18 +37,20 @@ public struct QuotaBuilder: Sendable {
       }
     }
     self.words = words
-    func list(_ role: String) -> [[Unicode.Scalar]] {
-      words.filter { $0.value.contains(role) }.keys.map { Array($0.unicodeScalars) }
+    // The words whose roles pass `wanted`, longest first, then in code point order.
+    func sortedWords(_ wanted: (Set<String>) -> Bool) -> [[Unicode.Scalar]] {
+      words.filter { wanted($0.value) }.keys.map { Array($0.unicodeScalars) }
         .sorted { $0.count != $1.count ? $0.count > $1.count : String(String.UnicodeScalarView($0)) < String(String.UnicodeScalarView($1)) }
     }
+    func list(_ role: String) -> [[Unicode.Scalar]] { sortedWords { $0.contains(role) } }
     trimStart = list("trim-start")
     trimEnd = list("trim-end")
     targetWords = list("target")
     var byRole: [String: [[Unicode.Scalar]]] = [:]
     for role in Set(words.values.flatMap { $0 }) { byRole[role] = list(role) }
     wordsByRole = byRole
-    timeWords = (list("time-by") + list("time-as-of")).map { ($0, words[String(String.UnicodeScalarView($0))] ?? []) }
-      .sorted { $0.0.count != $1.0.count ? $0.0.count > $1.0.count : $0.0.lexicographicallyPrecedes($1.0) { $0.value < $1.value } }
+    timeWords = sortedWords { $0.contains("time-by") || $0.contains("time-as-of") }
+      .map { ($0, words[String(String.UnicodeScalarView($0))] ?? []) }
     evaluator = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
   }
 
@@ -57,7 +59,7 @@ public struct QuotaBuilder: Sendable {
   public func apply(_ annotations: [Annotation], to document: inout Document) {
     var entities: [Annotation] = []
     var quotas: [Annotation] = []
-    var context = Context()
+    var context = QuotaContext()
     for annotation in annotations {
       let role = roles[annotation.label]
       if role == "quota" {
@@ -80,7 +82,7 @@ public struct QuotaBuilder: Sendable {
 
   // MARK: - One record
 
-  func build(_ quota: Annotation, _ context: Context, _ document: Document,
+  func build(_ quota: Annotation, _ context: QuotaContext, _ document: Document,
              _ previous: (record: Quota, sentence: Int?)?) -> Quota
   {
     let text = document.text
@@ -383,7 +385,7 @@ public struct QuotaBuilder: Sendable {
 
 /// The annotations a record reads (amounts, times, subjects), with their role of
 /// quota-labels.tsv looked up once per annotation rather than at every search of every quota.
-struct Context {
+struct QuotaContext {
   enum Role { case amount, time, subject, other }
   private(set) var annotations: [Annotation] = []
   private var roles: [Role] = []

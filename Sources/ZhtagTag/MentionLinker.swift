@@ -7,8 +7,9 @@
 //   without the key points at the nearest earlier mention with the key whose `fallback`
 //   attribute is equal (经开区 → 嘉兴经开区, by `kind`), else the first later one.
 // - attach: each mention of the label (POST) that stands next to a mention of `target`
-//   (PERSON), with only the characters of `between` and other such mentions between, and whose text is named
-//   in the target's key attribute (`posts`), gets the target's start offset as `person`.
+//   (PERSON), with only the characters of `between` and other such mentions between, and whose
+//   text is named in the target's key attribute (`posts`), gets the target's start offset as
+//   `person`.
 //
 // Links are start offsets into the text (the same numbers as `start` in the outputs): entity
 // ids are numbered by the writers, offsets are what every output shares.
@@ -101,8 +102,8 @@ public struct MentionLinker: Sendable {
   private func propagate(_ link: Link, _ annotations: inout [Annotation], _ text: [Unicode.Scalar]) {
     var keys: [[Unicode.Scalar]] = []
     var seen = Set<[Unicode.Scalar]>()
-    for index in annotations.indices where annotations[index].label == link.label {
-      let key = Array((annotations[index].value(link.key) ?? text.string(annotations[index].range)).unicodeScalars)
+    for annotation in annotations where annotation.label == link.label {
+      let key = Array((annotation.value(link.key) ?? text.string(annotation.range)).unicodeScalars)
       if key.count >= 2, seen.insert(key).inserted { keys.append(key) }
     }
     guard !keys.isEmpty else { return }
@@ -182,9 +183,9 @@ public struct MentionLinker: Sendable {
     else { return }
     var byEnd: [Int: [Int]] = [:]
     var byStart: [Int: [Int]] = [:]
-    for index in annotations.indices where annotations[index].label == link.label || annotations[index].label == target {
-      byEnd[annotations[index].range.end, default: []].append(index)
-      byStart[annotations[index].range.start, default: []].append(index)
+    for (index, annotation) in annotations.enumerated() where annotation.label == link.label || annotation.label == target {
+      byEnd[annotation.range.end, default: []].append(index)
+      byStart[annotation.range.start, default: []].append(index)
     }
     func longest(_ indices: [Int]?) -> Int? {
       indices?.max { a, b in
@@ -193,8 +194,7 @@ public struct MentionLinker: Sendable {
       }
     }
     var holders: [Int: [Int]] = [:]  // post index → holder starts
-    for index in annotations.indices where annotations[index].label == target {
-      let holder = annotations[index]
+    for (index, holder) in annotations.enumerated() where holder.label == target {
       guard let named = holder.value(link.key) else { continue }
       @discardableResult func take(_ post: Int) -> Bool {
         guard annotations[post].label == link.label,

@@ -404,6 +404,7 @@ struct PatternVM: @unchecked Sendable {
   private var ends: [(Int, Int)] = []
   /// The lazy DFAs of programs that read only the text, by program id, built as needed.
   private var dfas: [LazyDFA?] = []
+  /// Set by the tagger for each call; off only in the test that compares the two first passes.
   var usesDFA = true
 
   /// The longest match of `program` starting exactly at `start` (or, with `endingAt`, any
@@ -414,8 +415,9 @@ struct PatternVM: @unchecked Sendable {
     // Most attempts fail on the first character: check it before setting anything up.
     if !program.canStart(at: start, in: text) { return nil }
     // A first pass without captures finds the longest end (or that there is none, the usual
-    // outcome) with threads that are just instruction numbers; captures are then tracked only
-    // for an attempt that matches, ending where that pass found (FastPass.swift).
+    // outcome): a lazy DFA for patterns that read only the text (LazyDFA.swift), else threads
+    // that are just instruction numbers (FastPass.swift); captures are then tracked only for an
+    // attempt that matches, ending where that pass found.
     let found: Int?
     if usesDFA, program.readsOnlyText, program.id >= 0 {
       found = dfa(program).longestEnd(program, tries: tries, text: text, at: start, endingAt: target, steps: &steps)

@@ -448,7 +448,7 @@ public struct Tagger: Sendable {
         let start = match.captures[2 * slot]
         let end = match.captures[2 * slot + 1]
         guard start >= 0, end > start else { return nil }
-        return number(text[start..<end], TextRange(start, end), text)
+        return number(TextRange(start, end), in: text)
       }
     }
     let plan = attributePlans[rule]
@@ -460,13 +460,11 @@ public struct Tagger: Sendable {
     return attributes
   }
 
-  /// `number()` of a piece of the text: ASCII digits are their own value (without leading
-  /// zeros), anything else goes to the numeral evaluator.
-  private func number(_ scalars: ArraySlice<Unicode.Scalar>, _ range: TextRange, _ text: [Unicode.Scalar]) -> String? {
-    if scalars.count <= 30, scalars.allSatisfy({ $0.value >= 0x30 && $0.value <= 0x39 }) {
-      guard let first = scalars.firstIndex(where: { $0 != "0" }) else { return "0" }
-      return text.string(TextRange(first, range.end))
-    }
+  /// NumberFunctions' `number()` of a piece of the text, read from its scalars: a string is made
+  /// only for a run of ASCII digits (short: no allocation), none for the evaluator.
+  private func number(_ range: TextRange, in text: [Unicode.Scalar]) -> String? {
+    let scalars = text[range.start..<range.end]
+    if scalars.allSatisfy(\.isASCIIDigit), let plain = plainDigits(text.string(range)) { return plain }
     return numerals?.read(scalars)?.value.description
   }
 
