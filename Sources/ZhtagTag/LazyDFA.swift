@@ -7,8 +7,10 @@
 // FastPass's: the longest end, or whether a match ends at a target (that pass looks at the set
 // of threads, not at their order).
 //
-// Each VM owns its DFAs (they grow while reading), so no lock is needed; a DFA that grows past
-// `stateLimit` states is cleared at the start of the next match (memory stays bounded).
+// Each VM owns its DFAs (they grow while reading), so no lock is needed. Memory stays bounded:
+// a DFA past `stateLimit` states starts over at its next match, and the VM drops all its DFAs
+// when together they have added `PatternVM.dfaBudget` transitions (text full of rare characters
+// would otherwise grow every DFA of every pattern).
 
 final class LazyDFA {
   /// A thread's place: instruction << 32 | (trie node + 1), node 0 = not inside a lexicon.
@@ -45,7 +47,7 @@ final class LazyDFA {
 
   /// The longest end of a match from `start`, or with `target`, whether one ends there.
   func longestEnd(_ program: PatternProgram, tries: [LexiconTrie], text: [Unicode.Scalar], at start: Int,
-                  endingAt target: Int?, steps: inout Int) -> Int? {
+                  endingAt target: Int?, steps: inout Int, added: inout Int) -> Int? {
     if sets.count > Self.stateLimit || transitions.count > 16 * Self.stateLimit { reset(program) }
     let limit = min(target ?? text.count, text.count)
     guard start <= limit else { return nil }
@@ -63,6 +65,7 @@ final class LazyDFA {
       } else {
         next = step(current, scalar, program, tries)
         transitions.insert(key, next)
+        added += 1
       }
       if next == Self.dead { break }
       current = next

@@ -402,8 +402,13 @@ struct PatternVM: @unchecked Sendable {
   private let scratch = CaptureScratch()
   private var attempt: Int32 = 0
   private var ends: [(Int, Int)] = []
-  /// The lazy DFAs of programs that read only the text, by program id, built as needed.
+  /// The lazy DFAs of programs that read only the text, by program id, built as needed, and
+  /// the transitions they have added since they were last dropped (LazyDFA.swift).
   private var dfas: [LazyDFA?] = []
+  private var dfaTransitions = 0
+  /// A few MB of states and transitions at most; the shipped rules add fewer than 16,384 over
+  /// the whole 50 MB benchmark corpus, so on real text the DFAs are built once per run.
+  static let dfaBudget = 1 << 16
   /// Set by the tagger for each call; off only in the test that compares the two first passes.
   var usesDFA = true
 
@@ -420,7 +425,12 @@ struct PatternVM: @unchecked Sendable {
     // attempt that matches, ending where that pass found.
     let found: Int?
     if usesDFA, program.readsOnlyText, program.id >= 0 {
-      found = dfa(program).longestEnd(program, tries: tries, text: text, at: start, endingAt: target, steps: &steps)
+      found = dfa(program).longestEnd(program, tries: tries, text: text, at: start, endingAt: target, steps: &steps,
+                                      added: &dfaTransitions)
+      if dfaTransitions > Self.dfaBudget {
+        dfas.removeAll()
+        dfaTransitions = 0
+      }
     } else {
       found = fast.longestEnd(program, tries: tries, text: text, annotations: annotations, at: start,
                               endingAt: target, steps: &steps)

@@ -27,4 +27,19 @@ import ZhtagTestSupport
     // The DFA reads each character once per attempt, whatever the number of threads.
     #expect(stepsWith < stepsWithout, "steps with the DFA \(stepsWith), without \(stepsWithout)")
   }
+
+  /// Text full of rare characters makes a DFA state for each: past `PatternVM.dfaBudget`
+  /// transitions the VM drops its DFAs and builds them again, and the results do not change.
+  @Test func theDFABudgetKeepsResults() {
+    var text: [Unicode.Scalar] = []
+    for value in 0x20000..<(0x20000 + PatternVM.dfaBudget + 1_000) {
+      text += ["2", Unicode.Scalar(UInt32(value))!, "年", "。"]
+    }
+    let tagger = LinearTimeTests.pipeline.tagger
+    var withoutDFA = tagger
+    withoutDFA.usesLazyDFA = false
+    let with = tagger.tag(text)
+    #expect(!with.annotations.isEmpty)
+    #expect(with.annotations == withoutDFA.tag(text).annotations)
+  }
 }
