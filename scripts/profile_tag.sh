@@ -2,7 +2,8 @@
 # Instruction counts of the tag stage (valgrind callgrind): repeatable whatever else the machine
 # is doing, unlike MB/s. Builds zhtag-bench with DWARF 4 (valgrind 3.19 cannot read Swift 6.3's
 # default DWARF 5) in .build-prof, takes every 100th article of bench-data/corpus (282 articles,
-# 0.5 MB; scripts/bench.sh makes the corpus), and counts only inside Tagger.tag.
+# 0.5 MB; scripts/bench.sh makes the corpus), cleans and segments them as a run does, and counts
+# only inside Tagger.tag.
 #
 #   scripts/profile_tag.sh            # prints the total and the top functions (inclusive)
 set -euo pipefail
