@@ -414,8 +414,11 @@ struct PatternVM: @unchecked Sendable {
 
   /// The longest match of `program` starting exactly at `start` (or, with `endingAt`, any
   /// match that ends exactly there), or nil.
+  /// With `withCaptures` false, a match that needs the capture pass comes back without its
+  /// captures (`captures` empty): `captures(of:…)` makes them later, for the matches kept.
   mutating func match(_ program: PatternProgram, tries: [LexiconTrie], text: [Unicode.Scalar],
-                      annotations: AnnotationIndex, at start: Int, endingAt target: Int? = nil) -> PatternMatch?
+                      annotations: AnnotationIndex, at start: Int, endingAt target: Int? = nil,
+                      withCaptures: Bool = true) -> PatternMatch?
   {
     // Most attempts fail on the first character: check it before setting anything up.
     if !program.canStart(at: start, in: text) { return nil }
@@ -438,7 +441,14 @@ struct PatternVM: @unchecked Sendable {
     guard let end = found else { return nil }
     if program.captureNames.isEmpty { return PatternMatch(end: end, captures: [], payloads: []) }
     if program.wholeCapture { return PatternMatch(end: end, captures: [start, end], payloads: [nil]) }
+    if !withCaptures { return PatternMatch(end: end, captures: [], payloads: []) }
     return capture(program, tries: tries, text: text, annotations: annotations, at: start, endingAt: end)
+  }
+
+  /// The captures of a match found earlier without them (the same annotations must be given).
+  mutating func captures(of program: PatternProgram, tries: [LexiconTrie], text: [Unicode.Scalar],
+                         annotations: AnnotationIndex, from start: Int, to end: Int) -> PatternMatch? {
+    capture(program, tries: tries, text: text, annotations: annotations, at: start, endingAt: end)
   }
 
   private mutating func dfa(_ program: PatternProgram) -> LazyDFA {

@@ -317,9 +317,13 @@ public struct Tagger: Sendable {
         let spanSlot = pattern.program.captureNames.firstIndex(of: "span")
         let lookbehindFirst = pattern.lookaround.notPrecededBy != nil
           && (spanSlot == nil || pattern.program.opensWithSave(2 * spanSlot!))
+        // Without a `span` capture the match's span is known from its end alone: its captures
+        // are made after the conflicts are settled, for the winners only.
+        let deferCaptures = !keepCandidates && spanSlot == nil && !pattern.program.captureNames.isEmpty
         for start in positions where start >= covered {
           if lookbehindFirst, precededBy(pattern.lookaround, start, text, index, &vm) { continue }
-          guard let match = vm.match(pattern.program, tries: tries, text: text, annotations: index, at: start)
+          guard let match = vm.match(pattern.program, tries: tries, text: text, annotations: index, at: start,
+                                     withCaptures: !deferCaptures)
           else { continue }
           var range = TextRange(start, match.end)
           if let slot = spanSlot,
@@ -335,6 +339,15 @@ public struct Tagger: Sendable {
         }
       }
       let winners = settle(found)
+      for (position, candidate) in found.enumerated()
+      where winners[position] == position && candidate.pattern >= 0 && matches[Int(candidate.match)].captures.isEmpty {
+        let program = phase.patterns[Int(candidate.pattern)].program
+        guard !program.captureNames.isEmpty,
+          let full = vm.captures(of: program, tries: tries, text: text, annotations: index,
+                                 from: candidate.range.start, to: matches[Int(candidate.match)].end)
+        else { continue }
+        matches[Int(candidate.match)] = full
+      }
       if keepCandidates {
         var candidates = found.map { candidate in
           Candidate(annotation: annotation(candidate, phase, matches, text, index, functions), priority: priorities[candidate.rule],
