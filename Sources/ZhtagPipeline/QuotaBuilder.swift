@@ -10,16 +10,15 @@ import ZhtagTag
 public struct QuotaBuilder: Sendable {
   /// Label → role (quota, amount, subject, time).
   let roles: [String: String]
-  /// Word → roles (trim-start, trim-end, target, actual, base, scope-open, scope-close).
-  let words: [String: Set<String>]
-  /// Trim words, longest first.
+  /// The words of quota-words.tsv by role (trim-start, trim-end, target, base, scope-close,
+  /// time-by…), as scalars, longest first (then in code point order), so that a search tries
+  /// the longest word first and visits only the words of its role — and gives the same answer
+  /// on every run (a Dictionary's order changes from process to process).
+  let wordsByRole: [String: [[Unicode.Scalar]]]
+  /// The lists of the roles read at every quota, out of `wordsByRole` once.
   let trimStart: [[Unicode.Scalar]]
   let trimEnd: [[Unicode.Scalar]]
   let targetWords: [[Unicode.Scalar]]
-  /// The words of each role, as scalars, longest first (then in code point order), so that a
-  /// search tries the longest word first and visits only the words of its role — and gives
-  /// the same answer on every run (a Dictionary's order changes from process to process).
-  let wordsByRole: [String: [[Unicode.Scalar]]]
   /// The time words (time-by, time-as-of) with their roles, longest first.
   let timeWords: [([Unicode.Scalar], Set<String>)]
   let evaluator: NumeralEvaluator?
@@ -36,19 +35,17 @@ public struct QuotaBuilder: Sendable {
         words[entry.key] = Set((entry.field(column) ?? "").split(separator: " ").map(String.init))
       }
     }
-    self.words = words
     // The words whose roles pass `wanted`, longest first, then in code point order.
     func sortedWords(_ wanted: (Set<String>) -> Bool) -> [[Unicode.Scalar]] {
       words.filter { wanted($0.value) }.keys.map { Array($0.unicodeScalars) }
         .sorted { $0.count != $1.count ? $0.count > $1.count : String(String.UnicodeScalarView($0)) < String(String.UnicodeScalarView($1)) }
     }
-    func list(_ role: String) -> [[Unicode.Scalar]] { sortedWords { $0.contains(role) } }
-    trimStart = list("trim-start")
-    trimEnd = list("trim-end")
-    targetWords = list("target")
     var byRole: [String: [[Unicode.Scalar]]] = [:]
-    for role in Set(words.values.flatMap { $0 }) { byRole[role] = list(role) }
+    for role in Set(words.values.flatMap { $0 }) { byRole[role] = sortedWords { $0.contains(role) } }
     wordsByRole = byRole
+    trimStart = byRole["trim-start"] ?? []
+    trimEnd = byRole["trim-end"] ?? []
+    targetWords = byRole["target"] ?? []
     timeWords = sortedWords { $0.contains("time-by") || $0.contains("time-as-of") }
       .map { ($0, words[String(String.UnicodeScalarView($0))] ?? []) }
     evaluator = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)

@@ -17,13 +17,16 @@ public struct TagContext: Sendable {
 public final class FunctionContext: Sendable {
   public let ruleBook: RuleBook
   public let tag: TagContext
-  /// The numeral evaluator of the rule book's `numerals` lexicon (built once per tagger).
+  /// The numeral evaluator of the rule book's `numerals` lexicon and the words of its
+  /// `time-words` lexicon (both built once per tagger).
   public let numerals: NumeralEvaluator?
+  public let timeWords: TimeWords
 
-  public init(ruleBook: RuleBook, tag: TagContext, numerals: NumeralEvaluator?) {
+  public init(ruleBook: RuleBook, tag: TagContext, numerals: NumeralEvaluator?, timeWords: TimeWords) {
     self.ruleBook = ruleBook
     self.tag = tag
     self.numerals = numerals
+    self.timeWords = timeWords
   }
 }
 

@@ -9,23 +9,22 @@ public enum EntityFunctions {
   public static let all: [String: AttributeFunction] = [
     "date": { arguments, context in
       date(year: arguments.count > 0 ? arguments[0] : nil, month: arguments.count > 1 ? arguments[1] : nil,
-           day: arguments.count > 2 ? arguments[2] : nil, publication: context.tag.publicationDate)
+           day: arguments.count > 2 ? arguments[2] : nil, context)
     },
     "year": { arguments, context in
       guard let word = arguments.first ?? nil else { return nil }
-      return year(word, publication: context.tag.publicationDate).map(pad4)
+      return year(word, context).map(pad4)
     },
     "period": { arguments, context in
-      guard arguments.count == 2, let part = arguments[1], let code = partCode(part) else { return nil }
-      let year = yearOrPublication(arguments[0], context.tag.publicationDate)
-      return "\(year)-\(code)"
+      guard arguments.count == 2, let part = arguments[1], let code = partCode(part, context) else { return nil }
+      return "\(yearOrPublication(arguments[0], context))-\(code)"
     },
-    "clock": { arguments, _ in
-      guard let hourText = arguments.first ?? nil, var hour = number(hourText), hour <= 24 else { return nil }
+    "clock": { arguments, context in
+      guard let hourText = arguments.first ?? nil, var hour = number(hourText, context), hour <= 24 else { return nil }
       let minuteText = arguments.count > 1 ? arguments[1] : nil
-      let minute = minuteText.flatMap(number) ?? 0
+      let minute = minuteText.flatMap { number($0, context) } ?? 0
       guard minute < 60 else { return nil }
-      if let part = arguments.count > 2 ? arguments[2] : nil, afternoonParts.contains(part), hour < 12 {
+      if let part = arguments.count > 2 ? arguments[2] : nil, context.timeWords.afternoon.contains(part), hour < 12 {
         hour += 12
       }
       return "\(pad2(hour)):\(pad2(minute))"
@@ -41,39 +40,36 @@ public enum EntityFunctions {
     },
   ]
 
-  static let afternoonParts: Set<String> = ["下午", "晚上", "晚", "傍晚", "夜间", "夜里", "午后", "当晚", "晚间"]
-
   /// `date(year, month, day)` as ISO 8601; nil when a part is not a valid number.
-  static func date(year yearText: String?, month monthText: String?, day dayText: String?, publication: String?)
-    -> String?
-  {
+  static func date(year yearText: String?, month monthText: String?, day dayText: String?,
+                   _ context: FunctionContext) -> String? {
     var parts: [String] = []
     if let yearText, !yearText.isEmpty {
-      if let value = year(yearText, publication: publication) {
+      if let value = year(yearText, context) {
         parts.append(pad4(value))
-      } else if relativeYears[yearText] != nil, monthText != nil {
+      } else if context.timeWords.relativeYears[yearText] != nil, monthText != nil {
         parts.append("XXXX")  // 今年4月3日 in an article without a date
       } else {
         return nil
       }
     } else {
       guard monthText != nil else { return nil }
-      parts.append(yearOrPublication(nil, publication))
+      parts.append(yearOrPublication(nil, context))
     }
     if let monthText {
-      guard let month = number(monthText), (1...12).contains(month) else { return nil }
+      guard let month = number(monthText, context), (1...12).contains(month) else { return nil }
       parts.append(pad2(month))
       if let dayText {
-        guard let day = number(dayText), (1...31).contains(day) else { return nil }
+        guard let day = number(dayText, context), (1...31).contains(day) else { return nil }
         parts.append(pad2(day))
       }
     }
     return parts.joined(separator: "-")
   }
 
-  static func yearOrPublication(_ text: String?, _ publication: String?) -> String {
-    if let text, let value = year(text, publication: publication) { return pad4(value) }
-    if let publication, let value = publicationYear(publication) { return pad4(value) }
+  static func yearOrPublication(_ text: String?, _ context: FunctionContext) -> String {
+    if let text, let value = year(text, context) { return pad4(value) }
+    if let publication = context.tag.publicationDate, let value = publicationYear(publication) { return pad4(value) }
     return "XXXX"
   }
 
@@ -82,92 +78,70 @@ public enum EntityFunctions {
     return digits.count == 4 ? Int(digits) : nil
   }
 
-  static let relativeYears: [String: Int] = [
-    "今年": 0, "本年": 0, "当年": 0, "本年度": 0, "今年度": 0, "去年": -1, "上年": -1, "上一年": -1, "去年度": -1,
-    "前年": -2, "明年": 1, "次年": 1, "来年": 1, "下一年": 1, "后年": 2,
-  ]
-
-  /// A year as a number: digits, Chinese digits read one by one (二〇二二), or a word relative to
-  /// the publication year.
-  static func year(_ text: String, publication: String?) -> Int? {
-    if let offset = relativeYears[text] {
-      guard let publication, let base = publicationYear(publication) else { return nil }
+  /// A year as a number: digits or Chinese digits read one by one (二〇二二, by the numerals
+  /// lexicon), two of them for 19xx/20xx, or a word relative to the publication year
+  /// (time-words.tsv).
+  static func year(_ text: String, _ context: FunctionContext) -> Int? {
+    if let offset = context.timeWords.relativeYears[text] {
+      guard let publication = context.tag.publicationDate, let base = publicationYear(publication) else { return nil }
       return base + offset
     }
-    var value = 0
-    var count = 0
-    for scalar in text.unicodeScalars {
-      guard let digit = digitValue(scalar) else { return nil }
-      value = value * 10 + digit
-      count += 1
-    }
-    guard count == 4 || count == 2 else { return nil }
-    return count == 2 ? (value < 50 ? 2000 + value : 1900 + value) : value
+    guard let digits = context.numerals?.digitString(text.unicodeScalars), digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+      digits.utf8.count == 4 || digits.utf8.count == 2, let value = Int(digits)
+    else { return nil }
+    return digits.utf8.count == 2 ? (value < 50 ? 2000 + value : 1900 + value) : value
   }
 
-  /// 上半年 → H1, 三季度 / 第三季度 / Q3 → Q3, 一季度 → Q1.
-  static func partCode(_ text: String) -> String? {
-    switch text {
-    case "上半年", "上半年度", "前半年": return "H1"
-    case "下半年", "下半年度", "后半年": return "H2"
-    default: break
-    }
+  /// 上半年 → H1, 三季度 / 第三季度 / Q3 → Q3, 一季度 → Q1 (the words: time-words.tsv).
+  static func partCode(_ text: String, _ context: FunctionContext) -> String? {
+    let words = context.timeWords
+    if let half = words.halves[text] { return half }
     var core = Substring(text)
-    if core.hasPrefix("第") { core = core.dropFirst() }
-    if core.hasSuffix("季度") { core = core.dropLast(2) } else if core.hasSuffix("季") { core = core.dropLast() }
-    if core.hasPrefix("Q") || core.hasPrefix("q") { core = core.dropFirst() }
-    guard let quarter = number(String(core)), (1...4).contains(quarter) else { return nil }
+    if let prefix = words.quarterPrefixes.first(where: { core.hasPrefix($0) }) { core = core.dropFirst(prefix.count) }
+    if let suffix = words.quarterSuffixes.first(where: { core.hasSuffix($0) }) { core = core.dropLast(suffix.count) }
+    guard let quarter = number(String(core), context), (1...4).contains(quarter) else { return nil }
     return "Q\(quarter)"
   }
 
-  static func digitValue(_ scalar: Unicode.Scalar) -> Int? {
-    if scalar.isASCIIDigit { return Int(scalar.value - 0x30) }
-    switch scalar {
-    case "〇", "零", "○", "Ｏ": return 0
-    case "一": return 1
-    case "二", "两": return 2
-    case "三": return 3
-    case "四": return 4
-    case "五": return 5
-    case "六": return 6
-    case "七": return 7
-    case "八": return 8
-    case "九": return 9
-    default: return nil
-    }
-  }
-
-  /// A small whole number written in digits or Chinese numerals (十二, 二十三, 三十一, 一百).
-  static func number(_ text: String) -> Int? {
-    let scalars = Array(text.unicodeScalars)
-    guard !scalars.isEmpty else { return nil }
-    if scalars.allSatisfy(\.isASCIIDigit) { return Int(text) }
-    var total = 0
-    var current = 0
-    var seenDigit = false
-    for scalar in scalars {
-      if let digit = digitValue(scalar) {
-        current = current * 10 + digit  // 〇 inside numbers such as 一〇五
-        seenDigit = true
-        continue
-      }
-      let unit: Int
-      switch scalar {
-      case "十": unit = 10
-      case "百": unit = 100
-      case "千": unit = 1000
-      default: return nil
-      }
-      total += (seenDigit ? current : 1) * unit
-      current = 0
-      seenDigit = false
-    }
-    return total + current
+  /// A whole number written in digits or Chinese numerals (十二, 二十三, 三十一, 一百), by the
+  /// numeral evaluator (numerals.tsv).
+  static func number(_ text: String, _ context: FunctionContext) -> Int? {
+    if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return Int(text) }
+    guard let value = context.numerals?.read(text.unicodeScalars)?.value, value.isInteger else { return nil }
+    return Int(value.description)
   }
 
   static func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
   static func pad4(_ value: Int) -> String {
     let text = "\(value)"
     return String(repeating: "0", count: max(0, 4 - text.count)) + text
+  }
+}
+
+/// The words of rules/lexicons/time-words.tsv, read once per tagger.
+public struct TimeWords: Sendable {
+  var relativeYears: [String: Int] = [:]
+  var halves: [String: String] = [:]
+  /// Longest first, so that 季度 is taken off before 季.
+  var quarterPrefixes: [String] = []
+  var quarterSuffixes: [String] = []
+  var afternoon: Set<String> = []
+
+  public init(_ lexicon: Lexicon?) {
+    guard let lexicon, let kindColumn = lexicon.column("kind") else { return }
+    let valueColumn = lexicon.column("value")
+    for entry in lexicon.entries {
+      let value = valueColumn.flatMap { entry.field($0) } ?? ""
+      switch entry.field(kindColumn) {
+      case "relative-year": relativeYears[entry.key] = Int(value)
+      case "half": halves[entry.key] = value
+      case "quarter-prefix": quarterPrefixes.append(entry.key)
+      case "quarter-suffix": quarterSuffixes.append(entry.key)
+      case "afternoon": afternoon.insert(entry.key)
+      default: continue
+      }
+    }
+    quarterPrefixes.sort { $0.count > $1.count }
+    quarterSuffixes.sort { $0.count > $1.count }
   }
 }

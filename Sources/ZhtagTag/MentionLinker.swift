@@ -35,6 +35,8 @@ public struct MentionLinker: Sendable {
     /// attach: the characters that may stand between the mentions of a list and between the
     /// parts of the key's text (the column `between`: character classes, classes.tsv or built in).
     var between = ClassMatcher(builtIns: [], scalars: [], negated: false)
+    /// attach: the attribute the attached mentions get (`other` in lower case: PERSON → person).
+    var attribute = "holder"
     public var reference: RuleReference
   }
 
@@ -73,6 +75,7 @@ public struct MentionLinker: Sendable {
         label: label, operation: operation, key: key, other: column(entry, "other"),
         within: Set((column(entry, "within") ?? "").split(separator: " ").map(String.init)),
         unless: unless, between: ClassMatcher(builtIns: builtIns, scalars: scalars, negated: false),
+        attribute: column(entry, "other")?.lowercased() ?? "holder",
         reference: RuleReference(id: "link-\(label.lowercased())-\(operation.rawValue)", file: lexicon.file,
                                  line: entry.line))
     }
@@ -219,7 +222,7 @@ public struct MentionLinker: Sendable {
       }
     }
     for (post, starts) in holders {
-      annotations[post].set(link.other.map { $0.lowercased() } ?? "holder",
+      annotations[post].set(link.attribute,
                             starts.sorted().map(String.init).joined(separator: " "))
     }
   }

@@ -56,6 +56,26 @@ public struct Tagger: Sendable {
     var program: PatternProgram
     var anchor: Anchor
     var lookaround: Lookaround
+    /// The capture named `span`, which sets the annotation's span, if the pattern has one.
+    var spanSlot: Int?
+    /// A not-preceded-by that applies at the match start (no span capture, or one that opens
+    /// the pattern) is tested before matching: most starts of a name-before-suffix pattern
+    /// (…大会, …项目) fail it, and it costs one lookbehind instead of a match.
+    var lookbehindFirst: Bool
+    /// Without a `span` capture a match's span is known from its end alone: its captures (if
+    /// the first pass does not give them) are made after the conflicts are settled, for the
+    /// winners only.
+    var defersCaptures: Bool
+
+    init(rule: Int, program: PatternProgram, anchor: Anchor, lookaround: Lookaround) {
+      self.rule = rule
+      self.program = program
+      self.anchor = anchor
+      self.lookaround = lookaround
+      spanSlot = program.captureNames.firstIndex(of: "span")
+      lookbehindFirst = lookaround.notPrecededBy != nil && (spanSlot.map { program.opensWithSave(2 * $0) } ?? true)
+      defersCaptures = spanSlot == nil && !program.captureNames.isEmpty && !program.wholeCapture
+    }
   }
 
   struct CompiledPhase: Sendable {
@@ -92,6 +112,8 @@ public struct Tagger: Sendable {
   private let linker: MentionLinker
   /// What number() and the other number functions read (rules/lexicons/numerals.tsv).
   private let numerals: NumeralEvaluator?
+  /// What the date and time functions read (rules/lexicons/time-words.tsv).
+  private let timeWords: TimeWords
   /// Whether patterns that read only the text run their first pass as a lazy DFA
   /// (LazyDFA.swift); off only in the test that compares both ways.
   var usesLazyDFA = true
@@ -226,6 +248,7 @@ public struct Tagger: Sendable {
     self.ruleLexicons = ruleLexicons
     self.linker = MentionLinker(ruleBook: ruleBook)
     self.numerals = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
+    self.timeWords = TimeWords(ruleBook.lexicons["time-words"])
   }
 
   /// A candidate before conflicts are settled: plain numbers, so that the many candidates that
@@ -244,7 +267,7 @@ public struct Tagger: Sendable {
   public func tag(_ text: [Unicode.Scalar], keepCandidates: Bool = false, context: TagContext = TagContext())
     -> TagResult
   {
-    let functions = FunctionContext(ruleBook: ruleBook, tag: context, numerals: numerals)
+    let functions = FunctionContext(ruleBook: ruleBook, tag: context, numerals: numerals, timeWords: timeWords)
     // The annotations of the phases settled so far (what later patterns see).
     var index = AnnotationIndex(textLength: text.count, labelCount: labels.names.count)
     var allCandidates: [Candidate] = []
@@ -311,22 +334,15 @@ public struct Tagger: Sendable {
         }
         positions.removeLast(positions.count - unique)
         var covered = 0
-        // A not-preceded-by that applies at the match start (no span capture, or one that opens
-        // the pattern) is tested before matching: most starts of a name-before-suffix pattern
-        // (…大会, …项目) fail it, and it costs one lookbehind instead of a match.
-        let spanSlot = pattern.program.captureNames.firstIndex(of: "span")
-        let lookbehindFirst = pattern.lookaround.notPrecededBy != nil
-          && (spanSlot == nil || pattern.program.opensWithSave(2 * spanSlot!))
-        // Without a `span` capture the match's span is known from its end alone: its captures
-        // are made after the conflicts are settled, for the winners only.
-        let deferCaptures = !keepCandidates && spanSlot == nil && !pattern.program.captureNames.isEmpty
+        // Every candidate keeps its captures when all are asked for (explain).
+        let deferCaptures = pattern.defersCaptures && !keepCandidates
         for start in positions where start >= covered {
-          if lookbehindFirst, precededBy(pattern.lookaround, start, text, index, &vm) { continue }
+          if pattern.lookbehindFirst, precededBy(pattern.lookaround, start, text, index, &vm) { continue }
           guard let match = vm.match(pattern.program, tries: tries, text: text, annotations: index, at: start,
                                      withCaptures: !deferCaptures)
           else { continue }
           var range = TextRange(start, match.end)
-          if let slot = spanSlot,
+          if let slot = pattern.spanSlot,
             match.captures[2 * slot] >= 0, match.captures[2 * slot + 1] > match.captures[2 * slot]
           {
             range = TextRange(match.captures[2 * slot], match.captures[2 * slot + 1])
@@ -340,11 +356,12 @@ public struct Tagger: Sendable {
       }
       let winners = settle(found)
       for (position, candidate) in found.enumerated()
-      where winners[position] == position && candidate.pattern >= 0 && matches[Int(candidate.match)].captures.isEmpty {
-        let program = phase.patterns[Int(candidate.pattern)].program
-        guard !program.captureNames.isEmpty,
-          let full = vm.captures(of: program, tries: tries, text: text, annotations: index,
-                                 from: candidate.range.start, to: matches[Int(candidate.match)].end)
+      where !keepCandidates && winners[position] == position && candidate.pattern >= 0
+        && phase.patterns[Int(candidate.pattern)].defersCaptures
+      {
+        guard let full = vm.captures(of: phase.patterns[Int(candidate.pattern)].program, tries: tries, text: text,
+                                     annotations: index, from: candidate.range.start,
+                                     to: matches[Int(candidate.match)].end)
         else { continue }
         matches[Int(candidate.match)] = full
       }

@@ -3,6 +3,7 @@
 import Testing
 import ZhtagCore
 import ZhtagPipeline
+import ZhtagRules
 @testable import ZhtagTag
 import ZhtagTestSupport
 
@@ -41,5 +42,25 @@ import ZhtagTestSupport
     let with = tagger.tag(text)
     #expect(!with.annotations.isEmpty)
     #expect(with.annotations == withoutDFA.tag(text).annotations)
+  }
+
+  /// The budget itself: a VM that reads ever new characters after a digit drops its DFAs.
+  @Test func aVMDropsItsDFAsPastTheBudget() throws {
+    var labels = LabelTable()
+    var program = PatternProgram(try PatternParser.parse("[digit] [any]"), classes: [:], trieIndex: [:],
+                                 labels: &labels)
+    program.id = 0
+    var text: [Unicode.Scalar] = []
+    var vm = PatternVM()
+    vm.dfaBudget = 100
+    for value in 0x20000..<0x20400 { text += ["2", Unicode.Scalar(UInt32(value))!] }
+    let index = AnnotationIndex(textLength: text.count, labelCount: 0)
+    var matched = 0
+    for start in stride(from: 0, to: text.count, by: 2)
+    where vm.match(program, tries: [], text: text, annotations: index, at: start)?.end == start + 2 {
+      matched += 1
+    }
+    #expect(matched == text.count / 2)
+    #expect(vm.dfaDrops >= 10)  // 1,024 new transitions, a budget of 100
   }
 }
