@@ -8,8 +8,9 @@ import ZhtagRules
 import ZhtagTag
 
 public struct QuotaBuilder: Sendable {
-  /// Label → role (quota, amount, subject, time).
-  let roles: [String: String]
+  /// Label → role (quota, amount, subject, time): a dozen labels, compared in order (cheaper
+  /// than hashing every annotation's label).
+  let roles: [(label: String, role: String)]
   /// The words of quota-words.tsv by role (trim-start, trim-end, target, base, scope-close,
   /// time-by…), as scalars, longest first (then in code point order), so that a search tries
   /// the longest word first and visits only the words of its role — and gives the same answer
@@ -24,9 +25,12 @@ public struct QuotaBuilder: Sendable {
   let evaluator: NumeralEvaluator?
 
   public init(ruleBook: RuleBook) {
-    var roles: [String: String] = [:]
+    var roles: [(label: String, role: String)] = []
     if let lexicon = ruleBook.lexicons["quota-labels"], let column = lexicon.column("role") {
-      for entry in lexicon.entries { roles[entry.key] = entry.field(column) ?? "" }
+      for entry in lexicon.entries {
+        roles.removeAll { $0.label == entry.key }  // a repeated label: its last line counts
+        roles.append((entry.key, entry.field(column) ?? ""))
+      }
     }
     self.roles = roles
     var words: [String: Set<String>] = [:]
@@ -58,7 +62,7 @@ public struct QuotaBuilder: Sendable {
     var quotas: [Annotation] = []
     var context = QuotaContext()
     for annotation in annotations {
-      let role = roles[annotation.label]
+      let role = roles.first { $0.label == annotation.label }?.role
       if role == "quota" {
         quotas.append(annotation)
         continue
@@ -83,18 +87,18 @@ public struct QuotaBuilder: Sendable {
              _ previous: (record: Quota, sentence: Int?)?) -> Quota
   {
     let text = document.text
-    var attributes: [String: String] = [:]
-    for (name, value) in quota.attributes where attributes[name] == nil { attributes[name] = value }
-    var fields: [String: String] = [:]
-    func set(_ name: String, _ value: String?) {
-      if let value, !value.isEmpty { fields[name] = value }
+    // Attributes are read by name from their short lists (first value of a name wins).
+    let attributes = quota.value
+    var fields = [String?](repeating: nil, count: QuotaField.allCases.count)
+    func set(_ field: QuotaField, _ value: String?) {
+      if let value, !value.isEmpty { fields[field.rawValue] = value }
     }
 
     // The sentence, and the clause before the quota (back to a punctuation mark).
     let sentenceIndex = document.sentenceIndex(containing: quota.range)
       ?? document.sentenceIndex(containing: TextRange(quota.range.start, quota.range.start + 1))
     let sentence = sentenceIndex.map { document.sentences[$0].range } ?? TextRange(0, text.count)
-    if let sentenceIndex { set("sentence", "s\(sentenceIndex + 1)") }
+    if let sentenceIndex { set(.sentence, "s\(sentenceIndex + 1)") }
     var clauseStart = quota.range.start
     while clauseStart > sentence.start, quota.range.start - clauseStart < 40, !isClauseMark(text[clauseStart - 1]) {
       clauseStart -= 1
@@ -104,13 +108,12 @@ public struct QuotaBuilder: Sendable {
     }
 
     // The amount the quota reads.
-    let amountText = attributes["amount"]
+    let amountText = attributes("amount")
     let amount = context.last(.amount) { annotation in
       quota.range.start <= annotation.range.start && annotation.range.end <= quota.range.end
         && (amountText == nil || text.string(annotation.range) == amountText)
     }
-    var amountAttributes: [String: String] = [:]
-    for (name, value) in amount?.attributes ?? [] where amountAttributes[name] == nil { amountAttributes[name] = value }
+    func amountAttributes(_ name: String) -> String? { amount?.value(name) }
 
     // Time: the nearest date or period before the quota in its sentence (not a base: 在2022年基础上),
     // else the first one after it in the same clause.
@@ -128,9 +131,9 @@ public struct QuotaBuilder: Sendable {
         relation = roles.contains("time-by") ? "by" : "as-of"
         start -= word.count
       }
-      set("time", text.string(TextRange(start, time.range.end)))
-      set("time_value", time.attributes.first { $0.0 == "value" }?.1)
-      set("time_relation", relation)
+      set(.time, text.string(TextRange(start, time.range.end)))
+      set(.timeValue, time.attributes.first { $0.0 == "value" }?.1)
+      set(.timeRelation, relation)
       if time.range.end <= quota.range.start, time.range.end > cut { cut = time.range.end }
     }
 
@@ -139,8 +142,8 @@ public struct QuotaBuilder: Sendable {
       sentence.start <= annotation.range.start
         && annotation.range.end <= quota.range.start && !insideScope(text, annotation.range, clauseStart)
     }) {
-      set("subject", text.string(subject.range))
-      set("subject_label", subject.label)
+      set(.subject, text.string(subject.range))
+      set(.subjectLabel, subject.label)
       if subject.range.start >= cut, subject.range.end <= quota.range.start { cut = subject.range.end }
     }
 
@@ -154,15 +157,15 @@ public struct QuotaBuilder: Sendable {
 
     // The indicator: written after the figure (rule attribute), or the words before it.
     var range = quota.range
-    var indicator = attributes["indicator"]
+    var indicator = attributes("indicator")
     var back = Array(text[max(cut, clauseStart)..<quota.range.start])
     var backStart = max(cut, clauseStart)
     if let (inner, before) = enclosed(back, open: "在", closeRole: "base") {
-      set("base", String(String.UnicodeScalarView(inner)))
+      set(.base, String(String.UnicodeScalarView(inner)))
       back = before
     }
     if let (inner, before) = enclosed(back, open: "在", closeRole: "scope-close") {
-      set("scope", String(String.UnicodeScalarView(inner)))
+      set(.scope, String(String.UnicodeScalarView(inner)))
       back = before
     }
     if let de = back.lastIndex(of: "的"), back.count - de - 1 >= 2 {
@@ -172,7 +175,7 @@ public struct QuotaBuilder: Sendable {
     let trimmed = trim(back)
     backStart += trimmed.dropped
     back = trimmed.words
-    if attributes["form"] == "nominal", let verb = attributes["verb"] { back += Array(verb.unicodeScalars) }
+    if attributes("form") == "nominal", let verb = attributes("verb") { back += Array(verb.unicodeScalars) }
     if indicator == nil, !back.isEmpty {
       indicator = String(String.UnicodeScalarView(back))
       range = TextRange(backStart, quota.range.end)
@@ -182,34 +185,34 @@ public struct QuotaBuilder: Sendable {
     {
       indicator = previous.record.fields["indicator"]  // 17万元（约2.4万美元）: the same indicator
     }
-    set("indicator", indicator)
+    set(.indicator, indicator)
 
     // The figure, its interval, its unit and base unit.
-    set("amount", amount.map { text.string($0.range) })
-    set("verb", attributes["verb"])
-    set("rate", attributes["rate"])
-    set("direction", attributes["direction"])
-    set("reference", attributes["reference"])
-    if fields["scope"] == nil { set("scope", attributes["scope"]) }
-    set("unit", amountAttributes["unit"])
-    set("dimension", amountAttributes["dimension"])
-    set("base_unit", amountAttributes["base"])
-    let comparator = attributes["comparator"] ?? "="
-    set("comparator", comparator)
-    var approximate = attributes["approximate"] == "yes"
-    var value = amountAttributes["value"].flatMap { ExactDecimal(parsing: $0) }
+    set(.amount, amount.map { text.string($0.range) })
+    set(.verb, attributes("verb"))
+    set(.rate, attributes("rate"))
+    set(.direction, attributes("direction"))
+    set(.reference, attributes("reference"))
+    if fields[QuotaField.scope.rawValue] == nil { set(.scope, attributes("scope")) }
+    set(.unit, amountAttributes("unit"))
+    set(.dimension, amountAttributes("dimension"))
+    set(.baseUnit, amountAttributes("base"))
+    let comparator = attributes("comparator") ?? "="
+    set(.comparator, comparator)
+    var approximate = attributes("approximate") == "yes"
+    var value = amountAttributes("value").flatMap { ExactDecimal(parsing: $0) }
     var low: (ExactDecimal, Bool)?
     var high: (ExactDecimal, Bool)?
-    if let lowText = amountAttributes["low"], let highText = amountAttributes["high"],
+    if let lowText = amountAttributes("low"), let highText = amountAttributes("high"),
       let a = ExactDecimal(parsing: lowText), let b = ExactDecimal(parsing: highText)
     {
       low = (a, true)
       high = (b, true)
       value = nil
     }
-    if let number = amountAttributes["number"], let reading = evaluator?.read(number.unicodeScalars) {
-      if reading.scaleExponent > 0 { set("scale", ExactDecimal.one.shifted(by: reading.scaleExponent).description) }
-      if reading.approximate, value != nil, amountAttributes["class"] != "rank" {
+    if let number = amountAttributes("number"), let reading = evaluator?.read(number.unicodeScalars) {
+      if reading.scaleExponent > 0 { set(.scale, ExactDecimal.one.shifted(by: reading.scaleExponent).description) }
+      if reading.approximate, value != nil, amountAttributes("class") != "rank" {
         // 十几万, 500多亿: an interval, never a point.
         approximate = true
         low = (reading.low, reading.lowClosed)
@@ -227,18 +230,18 @@ public struct QuotaBuilder: Sendable {
       default: break
       }
     }
-    if approximate || comparator == "~" { set("approximate", "true") }
-    set("value", value?.description)
-    set("low", low?.0.description)
-    set("high", high?.0.description)
-    if let low { set("low_inclusive", low.1 ? "true" : "false") }
-    if let high { set("high_inclusive", high.1 ? "true" : "false") }
+    if approximate || comparator == "~" { set(.approximate, "true") }
+    set(.value, value?.description)
+    set(.low, low?.0.description)
+    set(.high, high?.0.description)
+    if let low { set(.lowInclusive, low.1 ? "true" : "false") }
+    if let high { set(.highInclusive, high.1 ? "true" : "false") }
 
     // Base unit: value × factor (2000/3 for 亩: rounded, base_exact false); 翻番 gives its factor.
     var exact = true
     func base(_ figure: ExactDecimal?) -> String? {
       guard let figure else { return nil }
-      guard let factorText = amountAttributes["factor"] else { return nil }
+      guard let factorText = amountAttributes("factor") else { return nil }
       let parts = factorText.split(separator: "/")
       guard let numerator = ExactDecimal(parsing: String(parts[0])), let product = figure.multiplied(by: numerator)
       else { return nil }
@@ -250,35 +253,40 @@ public struct QuotaBuilder: Sendable {
       }
       return product.description
     }
-    if let doubled = amountAttributes["base_value"] {
-      set("value_base", doubled)
+    if let doubled = amountAttributes("base_value") {
+      set(.valueBase, doubled)
     } else {
-      set("value_base", base(value))
-      set("low_base", base(low?.0))
-      set("high_base", base(high?.0))
+      set(.valueBase, base(value))
+      set(.lowBase, base(low?.0))
+      set(.highBase, base(high?.0))
     }
-    if !exact { set("base_exact", "false") }
+    if !exact { set(.baseExact, "false") }
 
     // Kind: rank, count, growth, target or actual; target also on its own.
     // A target: a deadline (到2025年), a target word before the figure in its sentence (将, 确保…),
     // 的目标 after it, or a time after the publication year.
     let before = Array(text[sentence.start..<quota.range.start])
     let after = Array(text[quota.range.end..<min(sentence.end, quota.range.end + 30)])
-    let target = fields["time_relation"] == "by" || targetWords.contains { word in contains(before, word) }
+    let target = fields[QuotaField.timeRelation.rawValue] == "by" || targetWords.contains { word in contains(before, word) }
       || contains(after, Array("的目标".unicodeScalars))
-      || laterThanPublication(fields["time_value"], document.meta["date"]?.value)
+      || laterThanPublication(fields[QuotaField.timeValue.rawValue], document.meta["date"]?.value)
     let kind: String
-    switch (attributes["kind"], amountAttributes["class"]) {
+    switch (attributes("kind"), amountAttributes("class")) {
     case ("rank", _), (_, "rank"): kind = "rank"
     case ("count", _): kind = "count"
     case ("growth", _), (_, "multiple"): kind = "growth"
-    case (_, "count") where attributes["indicator"] != nil: kind = "count"  // 581个亿元以上产业项目
+    case (_, "count") where attributes("indicator") != nil: kind = "count"  // 581个亿元以上产业项目
     default: kind = target ? "target" : "actual"
     }
-    set("kind", kind)
-    set("target", target ? "true" : "false")
+    set(.kind, kind)
+    set(.target, target ? "true" : "false")
 
-    return Quota(range: range, rule: quota.rule, fields: fields)
+    var sorted: [QuotaFields.Field] = []
+    sorted.reserveCapacity(fields.count)
+    for field in QuotaField.byName {
+      if let value = fields[field.rawValue] { sorted.append(QuotaFields.Field(name: field.name, value: value)) }
+    }
+    return Quota(range: range, rule: quota.rule, fields: QuotaFields(sortedFields: sorted))
   }
 
   // MARK: - Words
@@ -378,6 +386,24 @@ public struct QuotaBuilder: Sendable {
     }
     return year > now
   }
+}
+
+/// The fields of a record (Documentation/Quotas.md); written in snake_case (`baseUnit` is
+/// `base_unit`). Kept in slots by case while a record is built, so that no field is looked up by
+/// its name.
+enum QuotaField: Int, CaseIterable {
+  case amount, approximate, base, baseExact, baseUnit, comparator, dimension, direction, high, highBase
+  case highInclusive, indicator, kind, low, lowBase, lowInclusive, rate, reference, scale, scope, sentence
+  case subject, subjectLabel, target, time, timeRelation, timeValue, unit, value, valueBase, verb
+
+  var name: String { Self.names[rawValue] }
+  private static let names = allCases.map { field in
+    String(describing: field).reduce(into: "") { name, character in
+      if character.isUppercase { name += "_" + character.lowercased() } else { name.append(character) }
+    }
+  }
+  /// Every field in the order of its name (that of QuotaFields and of the writers).
+  static let byName = allCases.sorted { $0.name < $1.name }
 }
 
 /// The annotations a record reads (amounts, times, subjects), with their role of

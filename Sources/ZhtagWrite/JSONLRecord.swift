@@ -74,7 +74,7 @@ public enum JSONLRecord {
       json.key("text"); json.value(document.text[quota.range.start..<quota.range.end])
       json.key("fields")
       json.beginObject()
-      for name in quota.fields.keys.sorted() { json.field(dynamic: name, quota.fields[name]) }
+      for field in quota.fields { json.field(dynamic: field.name, field.value) }
       json.endObject()
       rule(&json, quota.rule)
       json.endObject()

@@ -158,8 +158,8 @@ public enum XMLArticle {
       xml.attribute("id", "q", index + 1)
       span(&xml, quota.range, map)
       rule(&xml, quota.rule)
-      for name in quota.fields.keys.sorted() {
-        if let value = quota.fields[name] { xml.attribute("a-", name: name, value) }
+      for field in quota.fields {
+        xml.attribute("a-", name: field.name, field.value)
       }
       xml.text(document.text, quota.range.start, quota.range.end)
       xml.end()

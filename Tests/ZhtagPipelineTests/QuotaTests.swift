@@ -5,7 +5,7 @@
 import Foundation
 import Testing
 import ZhtagCore
-import ZhtagPipeline
+@testable import ZhtagPipeline
 import ZhtagTestSupport
 import ZhtagWrite
 
@@ -19,7 +19,7 @@ let quotaPipeline: Pipeline = {
 func quotaRecords(_ text: String) -> [[String: String]] {
   let document = quotaPipeline.process(text: text)
   return document.quotas.map { quota in
-    var fields = quota.fields
+    var fields = quota.fields.dictionary
     fields["text"] = document.text.string(quota.range)
     return fields
   }
@@ -35,7 +35,7 @@ func quotaRecords(_ text: String) -> [[String: String]] {
     let path = try #require(Fixtures.seedPaths.first { ($0 as NSString).lastPathComponent.hasPrefix(seed + "_") })
     let document = try quotaPipeline.process(Fixtures.bytes(path), id: seed, path: path).get()
     let got = document.quotas.map { quota -> [String: String] in
-      var fields = quota.fields
+      var fields = quota.fields.dictionary
       fields["text"] = document.text.string(quota.range)
       return fields
     }
@@ -185,5 +185,34 @@ func quotaRecords(_ text: String) -> [[String: String]] {
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(resumed.stderr.contains("already done"), "\(resumed.stderr)")
     #expect(Fixtures.bytes(out + "/quotas.csv") == Fixtures.bytes(clean + "/quotas.csv"))
+  }
+}
+
+@Suite struct QuotaFieldTests {
+  /// The builder's fields are exactly the properties of `quotaFields` in the JSON schema: a field
+  /// added to one and not the other fails here rather than in an analyst's validator.
+  @Test func theBuilderWritesTheFieldsTheSchemaDeclares() throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("schema/annotations.schema.json")))
+    let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let definitions = try #require(schema["$defs"] as? [String: Any])
+    let quotaFields = try #require(definitions["quotaFields"] as? [String: Any])
+    let properties = try #require(quotaFields["properties"] as? [String: Any])
+    #expect(Set(QuotaField.allCases.map(\.name)) == Set(properties.keys))
+    #expect(QuotaField.byName.map(\.name) == QuotaField.allCases.map(\.name).sorted())
+    #expect(QuotaField.baseExact.name == "base_exact" && QuotaField.timeRelation.name == "time_relation")
+  }
+
+  /// QuotaFields stays sorted by name whatever the order of writes, and reads like a dictionary.
+  @Test func fieldsStaySortedByName() {
+    var fields = QuotaFields()
+    for (name, value) in [("value", "3"), ("kind", "target"), ("amount", "3亿吨"), ("unit", "吨"), ("low", "3")] {
+      fields[name] = value
+    }
+    fields["kind"] = "actual"
+    fields["low"] = nil
+    #expect(fields.map(\.name) == ["amount", "kind", "unit", "value"])
+    #expect(fields["kind"] == "actual" && fields["low"] == nil && fields["high"] == nil)
+    #expect(fields == QuotaFields(["unit": "吨", "value": "3", "amount": "3亿吨", "kind": "actual"]))
+    #expect(fields.dictionary == ["unit": "吨", "value": "3", "amount": "3亿吨", "kind": "actual"])
   }
 }

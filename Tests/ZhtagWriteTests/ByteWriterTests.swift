@@ -108,7 +108,7 @@ func randomDocument(_ seed: UInt64) -> Document {
   for _ in 0..<random.below(4) {
     var fields: [String: String] = [:]
     for _ in 0..<random.below(5) { fields[random.pick(["value", "unit", "indicator", "low", "high"])] = trickyString(&random) }
-    document.quotas.append(Quota(range: range(in: whole), rule: rule(), fields: fields))
+    document.quotas.append(Quota(range: range(in: whole), rule: rule(), fields: QuotaFields(fields)))
   }
   for _ in 0..<random.below(4) {
     document.removed.append(RemovedRegion(sourceRange: range(in: TextRange(0, source.count)), textOffset: random.below(text.count + 1),
