@@ -184,17 +184,34 @@ public struct MentionLinker: Sendable {
     guard let target = link.other,
       annotations.contains(where: { $0.label == target && $0.value(link.key) != nil })
     else { return }
-    var byEnd: [Int: [Int]] = [:]
-    var byStart: [Int: [Int]] = [:]
-    for (index, annotation) in annotations.enumerated() where annotation.label == link.label || annotation.label == target {
-      byEnd[annotation.range.end, default: []].append(index)
-      byStart[annotation.range.start, default: []].append(index)
-    }
-    func longest(_ indices: [Int]?) -> Int? {
-      indices?.max { a, b in
-        annotations[a].range.count != annotations[b].range.count
-          ? annotations[a].range.count < annotations[b].range.count : a > b
+    // The posts and holders, by start (the annotations' own order) and by end: sorted lists
+    // searched by halves (a Dictionary of lists cost an allocation per offset).
+    // (Propagated mentions were appended after the sorted ones: both lists are sorted here.)
+    let members = annotations.indices.filter { annotations[$0].label == link.label || annotations[$0].label == target }
+    let byStart = members.sorted { (annotations[$0].range.start, $0) < (annotations[$1].range.start, $1) }
+    let byEnd = members.sorted { (annotations[$0].range.end, $0) < (annotations[$1].range.end, $1) }
+    /// The longest of the mentions in `sorted` that start (or end) at `offset` (the first on ties).
+    func longest(_ sorted: [Int], ending: Bool, at offset: Int) -> Int? {
+      func edge(_ position: Int) -> Int {
+        ending ? annotations[sorted[position]].range.end : annotations[sorted[position]].range.start
       }
+      var low = 0
+      var high = sorted.count
+      while low < high {
+        let middle = (low + high) / 2
+        if edge(middle) < offset { low = middle + 1 } else { high = middle }
+      }
+      var best: Int?
+      while low < sorted.count, edge(low) == offset {
+        let candidate = sorted[low]
+        if best.map({ annotations[candidate].range.count > annotations[$0].range.count
+          || (annotations[candidate].range.count == annotations[$0].range.count && candidate < $0) }) ?? true
+        {
+          best = candidate
+        }
+        low += 1
+      }
+      return best
     }
     var holders: [Int: [Int]] = [:]  // post index → holder starts
     for (index, holder) in annotations.enumerated() where holder.label == target {
@@ -208,7 +225,7 @@ public struct MentionLinker: Sendable {
         return true
       }
       // Forwards: a post right after the name (杨国栋副主任); then the posts are not before it.
-      if let next = longest(byStart[holder.range.end]), take(next) { continue }
+      if let next = longest(byStart, ending: false, at: holder.range.end), take(next) { continue }
       // Backwards: posts (and other holders of a list) before the holder.
       var position = holder.range.start
       while position > 0 {
@@ -216,7 +233,7 @@ public struct MentionLinker: Sendable {
           position -= 1
           continue
         }
-        guard let previous = longest(byEnd[position]), previous != index else { break }
+        guard let previous = longest(byEnd, ending: true, at: position), previous != index else { break }
         take(previous)
         position = annotations[previous].range.start
       }

@@ -342,10 +342,25 @@ struct AnnotationIndex {
   private var lastAt: [Int32]
   private var nextSameStart: [Int32] = []
 
-  init(textLength: Int, labelCount: Int) {
-    byLabel = [[Int32]](repeating: [], count: labelCount)
-    firstAt = [Int32](repeating: -1, count: textLength + 1)
-    lastAt = firstAt
+  init(textLength: Int = 0, labelCount: Int = 0) {
+    byLabel = []
+    firstAt = []
+    lastAt = []
+    reset(textLength: textLength, labelCount: labelCount)
+  }
+
+  /// Empty, for a new text, keeping the capacity of every list (the tagger reuses one index).
+  mutating func reset(textLength: Int, labelCount: Int) {
+    annotations.removeAll(keepingCapacity: true)
+    labels.removeAll(keepingCapacity: true)
+    ends.removeAll(keepingCapacity: true)
+    nextSameStart.removeAll(keepingCapacity: true)
+    if byLabel.count != labelCount { byLabel = Array(repeating: [], count: labelCount) }
+    for label in byLabel.indices { byLabel[label].removeAll(keepingCapacity: true) }
+    firstAt.removeAll(keepingCapacity: true)
+    firstAt.append(contentsOf: repeatElement(-1, count: textLength + 1))
+    lastAt.removeAll(keepingCapacity: true)
+    lastAt.append(contentsOf: repeatElement(-1, count: textLength + 1))
   }
 
   mutating func append(_ annotation: Annotation, label: Int32) {
@@ -393,7 +408,7 @@ struct AnnotationIndex {
 }
 
 /// Runs programs. Holds scratch buffers reused from call to call, so one thread at a time
-/// uses it (`PatternVMPool` hands them out); hence @unchecked Sendable.
+/// uses it (the tagger's `WorkspacePool` hands them out); hence @unchecked Sendable.
 struct PatternVM: @unchecked Sendable {
   /// Instructions executed, for the linear-time tests.
   var steps = 0
@@ -563,17 +578,21 @@ struct PatternVM: @unchecked Sendable {
   }
 }
 
-/// The idle VMs of a tagger: each call takes one (or makes one) and gives it back, so a VM is
-/// used by one thread at a time and its buffers are reused across documents.
-final class PatternVMPool: Sendable {
-  private let idle = Mutex<[PatternVM]>([])
+/// The idle workspaces of a tagger (a VM and its lists): each call takes one (or makes one) and
+/// gives it back, so a workspace is used by one thread at a time and its buffers are reused
+/// across documents.
+final class WorkspacePool<Workspace: Sendable>: Sendable {
+  private let idle = Mutex<[Workspace]>([])
+  private let make: @Sendable () -> Workspace
 
-  func take() -> PatternVM {
-    idle.withLock { $0.popLast() } ?? PatternVM()
+  init(_ make: @escaping @Sendable () -> Workspace) { self.make = make }
+
+  func take() -> Workspace {
+    idle.withLock { $0.popLast() } ?? make()
   }
 
-  func give(_ vm: PatternVM) {
-    idle.withLock { $0.append(vm) }
+  func give(_ workspace: Workspace) {
+    idle.withLock { $0.append(workspace) }
   }
 }
 

@@ -117,9 +117,9 @@ public struct Tagger: Sendable {
   /// Whether patterns that read only the text run their first pass as a lazy DFA
   /// (LazyDFA.swift); off only in the test that compares both ways.
   var usesLazyDFA = true
-  /// Pattern VMs kept between calls, so that their scratch buffers, grown by the first
-  /// documents, are not allocated and cleared again for every document.
-  private let machines = PatternVMPool()
+  /// Workspaces kept between calls, so that the VMs' scratch buffers and the per-document
+  /// lists, grown by the first documents, are not allocated again for every document.
+  private let workspaces = WorkspacePool { Workspace() }
 
   /// Pattern rules with no fixed part to anchor on: they are tried at every character, which
   /// is correct but slow (`zhtag rules check` warns about them).
@@ -251,9 +251,24 @@ public struct Tagger: Sendable {
     self.timeWords = TimeWords(ruleBook.lexicons["time-words"])
   }
 
+  /// What one call of `tag` works in: the pattern VM and the lists filled per document (emptied,
+  /// not freed, between documents).
+  struct Workspace: @unchecked Sendable {
+    var vm = PatternVM()
+    /// Automaton hits per phase, in text order.
+    var hits: [[(payload: Payload, start: Int, end: Int)]] = []
+    /// Per pattern of the phase being tagged: the offsets where it may start.
+    var starts: [[Int]] = []
+    var positions: [Int] = []
+    var found: [Found] = []
+    var matches: [PatternMatch] = []
+    /// The annotations of the phases settled so far (what later patterns see).
+    var index = AnnotationIndex()
+  }
+
   /// A candidate before conflicts are settled: plain numbers, so that the many candidates that
   /// lose cost no allocation. Winners become annotations, with their attributes, afterwards.
-  private struct Found {
+  struct Found {
     var rule: Int
     var range: TextRange
     /// The lexicon entry (lexicon rules), or -1.
@@ -268,77 +283,82 @@ public struct Tagger: Sendable {
     -> TagResult
   {
     let functions = FunctionContext(ruleBook: ruleBook, tag: context, numerals: numerals, timeWords: timeWords)
-    // The annotations of the phases settled so far (what later patterns see).
-    var index = AnnotationIndex(textLength: text.count, labelCount: labels.names.count)
     var allCandidates: [Candidate] = []
-    var vm = machines.take()
-    defer { machines.give(vm) }
-    vm.usesDFA = usesLazyDFA
-    let stepsBefore = vm.steps
+    var work = workspaces.take()
+    defer { workspaces.give(work) }
+    // The annotations of the phases settled so far (what later patterns see): moved out of
+    // the workspace (not copied, which would copy its lists at the first append), and back.
+    var index = AnnotationIndex()
+    swap(&index, &work.index)
+    defer { work.index = index }
+    index.reset(textLength: text.count, labelCount: labels.names.count)
+    work.vm.usesDFA = usesLazyDFA
+    let stepsBefore = work.vm.steps
     // One scan for all phases; hits are handed to their phase in text order.
-    var hits = [[(payload: Payload, start: Int, end: Int)]](repeating: [], count: phases.count)
+    if work.hits.count != phases.count { work.hits = Array(repeating: [], count: phases.count) }
+    for phase in work.hits.indices { work.hits[phase].removeAll(keepingCapacity: true) }
     automaton.scan(text) { key, start, end in
-      for (phase, payload) in payloads[key] { hits[phase].append((payload, start, end)) }
+      for (phase, payload) in payloads[key] { work.hits[phase].append((payload, start, end)) }
     }
-    var found: [Found] = []
-    var matches: [PatternMatch] = []
-    var positions: [Int] = []
     for (phaseIndex, phase) in phases.enumerated() {
-      found.removeAll(keepingCapacity: true)
-      matches.removeAll(keepingCapacity: true)
-      var starts = [[Int]](repeating: [], count: phase.patterns.count)
-      for (payload, start, end) in hits[phaseIndex] {
+      work.found.removeAll(keepingCapacity: true)
+      work.matches.removeAll(keepingCapacity: true)
+      if work.starts.count < phase.patterns.count {
+        work.starts += Array(repeating: [], count: phase.patterns.count - work.starts.count)
+      }
+      for pattern in phase.patterns.indices { work.starts[pattern].removeAll(keepingCapacity: true) }
+      for (payload, start, end) in work.hits[phaseIndex] {
         switch payload {
         case .rule(let ruleIndex, let entryIndex):
           let range = TextRange(start, end)
-          if let lookaround = constraints[ruleIndex], !allowed(lookaround, range, text, index, &vm) { continue }
-          found.append(Found(rule: ruleIndex, range: range, entry: entryIndex, pattern: -1, match: -1))
+          if let lookaround = constraints[ruleIndex], !allowed(lookaround, range, text, index, &work.vm) { continue }
+          work.found.append(Found(rule: ruleIndex, range: range, entry: entryIndex, pattern: -1, match: -1))
         case .anchor(let pattern, let minOffset, let maxOffset):
           if let run = phase.runs[pattern] {
             // Only starts inside the run of the class right before the hit can match.
             var length = 0
             while length < maxOffset, start - length > 0, run.matches(text[start - length - 1]) { length += 1 }
             if length >= minOffset {
-              for offset in minOffset...length { starts[pattern].append(start - offset) }
+              for offset in minOffset...length { work.starts[pattern].append(start - offset) }
             }
             continue
           }
           for offset in minOffset...maxOffset where start - offset >= 0 {
-            starts[pattern].append(start - offset)
+            work.starts[pattern].append(start - offset)
           }
         }
       }
       for patternIndex in phase.patterns.indices {
-        positions.removeAll(keepingCapacity: true)
+        work.positions.removeAll(keepingCapacity: true)
         switch phase.patterns[patternIndex].anchor {
         case .keys:
           // Most patterns have no start in a given text.
-          if starts[patternIndex].isEmpty { continue }
-          positions += starts[patternIndex]
+          if work.starts[patternIndex].isEmpty { continue }
+          work.positions += work.starts[patternIndex]
         case .label(let label, let minOffset, let maxOffset):
           // Only annotations that pass the anchor's tests (<GPE zone=new-area>) can start a match.
           let tests = phase.labelTests[patternIndex]
           for annotation in index.byLabel[Int(label)] where tests.isEmpty || index.passes(Int(annotation), tests) {
             let start = index.annotations[Int(annotation)].range.start
-            for offset in minOffset...maxOffset where start - offset >= 0 { positions.append(start - offset) }
+            for offset in minOffset...maxOffset where start - offset >= 0 { work.positions.append(start - offset) }
           }
-          if positions.isEmpty { continue }
-        case .everywhere: positions += 0..<text.count
+          if work.positions.isEmpty { continue }
+        case .everywhere: work.positions += 0..<text.count
         }
         let pattern = phase.patterns[patternIndex]
-        positions.sort()  // sorted and unique, without hashing (a suffix anchor proposes dozens of starts)
+        work.positions.sort()  // sorted and unique, without hashing (a suffix anchor proposes dozens of starts)
         var unique = 0
-        for i in positions.indices where unique == 0 || positions[unique - 1] != positions[i] {
-          positions[unique] = positions[i]
+        for i in work.positions.indices where unique == 0 || work.positions[unique - 1] != work.positions[i] {
+          work.positions[unique] = work.positions[i]
           unique += 1
         }
-        positions.removeLast(positions.count - unique)
+        work.positions.removeLast(work.positions.count - unique)
         var covered = 0
         // Every candidate keeps its captures when all are asked for (explain).
         let deferCaptures = pattern.defersCaptures && !keepCandidates
-        for start in positions where start >= covered {
-          if pattern.lookbehindFirst, precededBy(pattern.lookaround, start, text, index, &vm) { continue }
-          guard let match = vm.match(pattern.program, tries: tries, text: text, annotations: index, at: start,
+        for start in work.positions where start >= covered {
+          if pattern.lookbehindFirst, precededBy(pattern.lookaround, start, text, index, &work.vm) { continue }
+          guard let match = work.vm.match(pattern.program, tries: tries, text: text, annotations: index, at: start,
                                      withCaptures: !deferCaptures)
           else { continue }
           var range = TextRange(start, match.end)
@@ -347,27 +367,27 @@ public struct Tagger: Sendable {
           {
             range = TextRange(match.captures[2 * slot], match.captures[2 * slot + 1])
           }
-          if !allowed(pattern.lookaround, range, text, index, &vm) { continue }
+          if !allowed(pattern.lookaround, range, text, index, &work.vm) { continue }
           covered = match.end
-          found.append(Found(rule: pattern.rule, range: range, entry: -1, pattern: Int32(patternIndex),
-                             match: Int32(matches.count)))
-          matches.append(match)
+          work.found.append(Found(rule: pattern.rule, range: range, entry: -1, pattern: Int32(patternIndex),
+                             match: Int32(work.matches.count)))
+          work.matches.append(match)
         }
       }
-      let winners = settle(found)
-      for (position, candidate) in found.enumerated()
+      let winners = settle(work.found)
+      for (position, candidate) in work.found.enumerated()
       where !keepCandidates && winners[position] == position && candidate.pattern >= 0
         && phase.patterns[Int(candidate.pattern)].defersCaptures
       {
-        guard let full = vm.captures(of: phase.patterns[Int(candidate.pattern)].program, tries: tries, text: text,
+        guard let full = work.vm.captures(of: phase.patterns[Int(candidate.pattern)].program, tries: tries, text: text,
                                      annotations: index, from: candidate.range.start,
-                                     to: matches[Int(candidate.match)].end)
+                                     to: work.matches[Int(candidate.match)].end)
         else { continue }
-        matches[Int(candidate.match)] = full
+        work.matches[Int(candidate.match)] = full
       }
       if keepCandidates {
-        var candidates = found.map { candidate in
-          Candidate(annotation: annotation(candidate, phase, matches, text, index, functions), priority: priorities[candidate.rule],
+        var candidates = work.found.map { candidate in
+          Candidate(annotation: annotation(candidate, phase, work.matches, text, index, functions), priority: priorities[candidate.rule],
                     ruleOrder: candidate.rule,
                     entry: candidate.entry >= 0
                       ? ruleLexicons[candidate.rule].map { "\($0.file):\($0.entries[Int(candidate.entry)].line)" } : nil)
@@ -379,8 +399,8 @@ public struct Tagger: Sendable {
       }
       // Winners are built only after every candidate of the phase is known: they join the
       // index for the next phases, in candidate order.
-      for (position, candidate) in found.enumerated() where winners[position] == position {
-        let winner = annotation(candidate, phase, matches, text, index, functions)
+      for (position, candidate) in work.found.enumerated() where winners[position] == position {
+        let winner = annotation(candidate, phase, work.matches, text, index, functions)
         index.append(winner, label: ruleLabels[candidate.rule])
       }
     }
@@ -395,7 +415,7 @@ public struct Tagger: Sendable {
     }
     var annotations = order.map { kept[$0] }
     linker.link(&annotations, text: text)  // MentionLinker.swift: rules/lexicons/mention-links.tsv
-    return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: vm.steps - stepsBefore)
+    return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: work.vm.steps - stepsBefore)
   }
 
   /// The annotation of a candidate, with its attributes (computed only for those that are kept).
