@@ -54,7 +54,7 @@ public struct NumberReading: Sendable, Equatable {
 
 /// The numeral tables, read from the lexicons once (see `NumeralEvaluator.cached`).
 public struct NumeralTable: Sendable {
-  var roles: [Unicode.Scalar: NumeralRole] = [:]
+  var roles = ScalarRoles()
   /// Marks longer than one character (分之), by their first character.
   var longMarks: [Unicode.Scalar: [([Unicode.Scalar], NumeralRole)]] = [:]
   /// Characters of colloquial style (两, 〇…), refused by strict reading.
@@ -110,6 +110,43 @@ public struct NumeralTable: Sendable {
   }
 
   public func role(of scalar: Unicode.Scalar) -> NumeralRole? { roles[scalar] }
+}
+
+/// The role of each numeral character. Looked up for every character of every number read, so
+/// a Basic Multilingual Plane character finds its role by index in a flat table (a Dictionary
+/// hashed each character: a sixth of the cost of reading a number).
+struct ScalarRoles: Sendable {
+  private var distinct: [NumeralRole] = []
+  /// Per BMP code point: 1 + the index in `distinct`, 0 for none, or `elsewhere`.
+  private var bmp = [UInt16](repeating: 0, count: 0x10000)
+  /// Characters outside the BMP, and any past the 65,534th role (a lexicon far beyond ours).
+  private var others: [Unicode.Scalar: NumeralRole] = [:]
+  private static let elsewhere = UInt16.max
+
+  subscript(scalar: Unicode.Scalar) -> NumeralRole? {
+    get {
+      guard scalar.value < 0x10000 else { return others[scalar] }
+      let slot = bmp[Int(scalar.value)]
+      if slot == 0 { return nil }
+      return slot == Self.elsewhere ? others[scalar] : distinct[Int(slot) - 1]
+    }
+    set {
+      guard scalar.value < 0x10000 else {
+        others[scalar] = newValue
+        return
+      }
+      others[scalar] = nil
+      if let newValue, distinct.count < Int(Self.elsewhere) - 1 {
+        distinct.append(newValue)
+        bmp[Int(scalar.value)] = UInt16(distinct.count)
+      } else if let newValue {
+        others[scalar] = newValue
+        bmp[Int(scalar.value)] = Self.elsewhere
+      } else {
+        bmp[Int(scalar.value)] = 0
+      }
+    }
+  }
 }
 
 /// Reads written numbers with a `NumeralTable`.

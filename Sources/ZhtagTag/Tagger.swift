@@ -241,7 +241,9 @@ public struct Tagger: Sendable {
     for pattern in phases.flatMap(\.patterns) { programs[pattern.rule] = pattern.program }
     for (ruleIndex, rule) in rules.enumerated() {
       plans.append(rule.attributeOrder.compactMap { name in
-        rule.attributes[name].map { (name, CompiledValue($0, lexicon: ruleLexicons[ruleIndex], program: programs[ruleIndex])) }
+        rule.attributes[name].map {
+          (name, CompiledValue($0, lexicon: ruleLexicons[ruleIndex], program: programs[ruleIndex], tries: tries))
+        }
       })
     }
     self.attributePlans = plans
@@ -479,13 +481,12 @@ public struct Tagger: Sendable {
         let end = match.captures[2 * slot + 1]
         guard start >= 0, end > start else { return nil }
         return text.string(TextRange(start, end))
-      case .captureAttribute(let slot, let attribute):
+      case .captureAttribute(let slot, let attribute, let columns):
         guard let payload = match?.payloads[slot] else { return nil }
         switch payload {
         case .entry(let trie, let entryIndex):
-          let lexicon = tries[trie].lexicon
-          guard let column = lexicon.column(attribute), let value = lexicon.entries[entryIndex].field(column),
-            !value.isEmpty
+          let column = Int(columns[trie])
+          guard column >= 0, let value = tries[trie].lexicon.entries[entryIndex].field(column), !value.isEmpty
           else { return nil }
           return value
         case .annotation(let annotationIndex):
@@ -493,6 +494,13 @@ public struct Tagger: Sendable {
         }
       case .function(let function, let arguments):
         return function(arguments.map(resolve), functions)
+      case .first(let options):
+        for option in options {
+          if let value = resolve(option) { return value }
+        }
+        return nil
+      case .when(let test, let then): return resolve(test) == nil ? nil : resolve(then)
+      case .unless(let test, let then): return resolve(test) == nil ? resolve(then) : nil
       case .number(let slot):
         guard let match else { return nil }
         let start = match.captures[2 * slot]
@@ -624,14 +632,22 @@ indirect enum CompiledValue: Sendable {
   case nothing
   case lexiconColumn(Int)
   case capture(Int)
-  case captureAttribute(slot: Int, attribute: String)
+  /// `$capture.attribute`: of the annotation the capture matched, or of its lexicon entry
+  /// (`columns`: the attribute's column in each lexicon, by trie index, -1 where it has none).
+  case captureAttribute(slot: Int, attribute: String, columns: [Int32])
   case function(AttributeFunction, [CompiledValue])
+  /// `first(…)`, `when(test, value)`, `unless(test, value)`: the functions of the same names,
+  /// evaluated lazily (an argument that cannot change the result is not computed).
+  case first([CompiledValue])
+  case when(CompiledValue, then: CompiledValue)
+  case unless(CompiledValue, then: CompiledValue)
   /// `number($capture)`, the most frequent call: read from the text's scalars directly, with
   /// no string made for the argument (same result as NumberFunctions' `number`).
   case number(slot: Int)
 
-  /// `lexicon` for lexicon rules, `program` for pattern rules (words rules have neither).
-  init(_ value: AttributeValue, lexicon: Lexicon?, program: PatternProgram?) {
+  /// `lexicon` for lexicon rules, `program` for pattern rules (words rules have neither);
+  /// `tries` are the lexicons a capture's entry may come from.
+  init(_ value: AttributeValue, lexicon: Lexicon?, program: PatternProgram?, tries: [LexiconTrie]) {
     switch value {
     case .literal(let text): self = .literal(text)
     case .column(let name):
@@ -641,15 +657,23 @@ indirect enum CompiledValue: Sendable {
         self = lexicon?.column(name).map { .lexiconColumn($0) } ?? .nothing
       }
     case .captureAttribute(let capture, let attribute):
-      self = program?.captureNames.firstIndex(of: capture).map { .captureAttribute(slot: $0, attribute: attribute) }
-        ?? .nothing
+      let columns = tries.map { Int32($0.lexicon.column(attribute) ?? -1) }
+      self = program?.captureNames.firstIndex(of: capture).map {
+        .captureAttribute(slot: $0, attribute: attribute, columns: columns)
+      } ?? .nothing
     case .function(let name, let arguments):
       if name == "number", arguments.count == 1, case .column(let capture) = arguments[0],
         let slot = program?.captureNames.firstIndex(of: capture)
       {
         self = .number(slot: slot)
       } else if let function = AttributeFunctions.all[name] {
-        self = .function(function, arguments.map { CompiledValue($0, lexicon: lexicon, program: program) })
+        let compiled = arguments.map { CompiledValue($0, lexicon: lexicon, program: program, tries: tries) }
+        switch (name, compiled.count) {
+        case ("first", _): self = .first(compiled)
+        case ("when", 2): self = .when(compiled[0], then: compiled[1])
+        case ("unless", 2): self = .unless(compiled[0], then: compiled[1])
+        default: self = .function(function, compiled)
+        }
       } else {
         self = .nothing
       }
