@@ -46,26 +46,33 @@ public struct Tagger: Sendable {
 
   /// A rule's `not-followed-by` / `not-preceded-by`, compiled: the match is dropped when either
   /// matches next to it.
-  struct Lookaround: Sendable {
-    var notFollowedBy: PatternProgram?
-    var notPrecededBy: (program: PatternProgram, maxLength: Int)?
+  final class Lookaround: Sendable {
+    let notFollowedBy: PatternProgram?
+    let notPrecededBy: (program: PatternProgram, maxLength: Int)?
+
+    init(notFollowedBy: PatternProgram?, notPrecededBy: (program: PatternProgram, maxLength: Int)?) {
+      self.notFollowedBy = notFollowedBy
+      self.notPrecededBy = notPrecededBy
+    }
   }
 
-  struct CompiledPattern: Sendable {
-    var rule: Int
-    var program: PatternProgram
-    var anchor: Anchor
-    var lookaround: Lookaround
+  /// A class: the tagger reads its patterns in every document, and a struct would be copied
+  /// (its programs' arrays retained and released) at each read.
+  final class CompiledPattern: Sendable {
+    let rule: Int
+    let program: PatternProgram
+    let anchor: Anchor
+    let lookaround: Lookaround
     /// The capture named `span`, which sets the annotation's span, if the pattern has one.
-    var spanSlot: Int?
+    let spanSlot: Int?
     /// A not-preceded-by that applies at the match start (no span capture, or one that opens
     /// the pattern) is tested before matching: most starts of a name-before-suffix pattern
     /// (…大会, …项目) fail it, and it costs one lookbehind instead of a match.
-    var lookbehindFirst: Bool
+    let lookbehindFirst: Bool
     /// Without a `span` capture a match's span is known from its end alone: its captures (if
     /// the first pass does not give them) are made after the conflicts are settled, for the
     /// winners only.
-    var defersCaptures: Bool
+    let defersCaptures: Bool
 
     init(rule: Int, program: PatternProgram, anchor: Anchor, lookaround: Lookaround) {
       self.rule = rule
