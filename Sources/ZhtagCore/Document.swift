@@ -24,16 +24,28 @@ public struct SourceInfo: Hashable, Sendable {
   }
 }
 
-/// The rule that produced something: its id and the place it is defined.
-public struct RuleReference: Hashable, Sendable {
-  public var id: String
-  public var file: String
-  public var line: Int
+/// The rule that produced something: its id and the place it is defined. An immutable class
+/// compared by value: every annotation carries one, and a copy of an annotation then retains
+/// one object instead of two strings.
+public final class RuleReference: Hashable, Sendable {
+  public let id: String
+  public let file: String
+  public let line: Int
 
   public init(id: String, file: String, line: Int) {
     self.id = id
     self.file = file
     self.line = line
+  }
+
+  public static func == (a: RuleReference, b: RuleReference) -> Bool {
+    a === b || (a.id == b.id && a.file == b.file && a.line == b.line)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(id)
+    hasher.combine(file)
+    hasher.combine(line)
   }
 
   /// `rules/entity/zone.yaml:12`
