@@ -271,6 +271,9 @@ public struct Tagger: Sendable {
     var positions: [Int] = []
     var found: [Found] = []
     var matches: [PatternMatch] = []
+    /// Scratch of the conflict policy (`settle`).
+    var keyed: [(UInt64, UInt64, Int)] = []
+    var owner: [Int32] = []
     /// The annotations of the phases settled so far (what later patterns see).
     var index = AnnotationIndex()
   }
@@ -383,7 +386,7 @@ public struct Tagger: Sendable {
           work.matches.append(match)
         }
       }
-      let winners = settle(work.found)
+      let winners = settle(work.found, keyed: &work.keyed, owner: &work.owner)
       for (position, candidate) in work.found.enumerated()
       where !keepCandidates && winners[position] == position && candidate.pattern >= 0
         && phase.patterns[Int(candidate.pattern)].defersCaptures
@@ -582,17 +585,19 @@ public struct Tagger: Sendable {
   /// The conflict policy: higher priority, then longer span, then earlier rule, then earlier
   /// offset wins; a candidate overlapping a winner loses. In keep-all mode all win.
   /// Returns, per candidate, itself when it wins, else the winner it lost to.
-  private func settle(_ candidates: [Found]) -> [Int] {
+  /// `keyed` and `owner` are scratch lists (of the workspace), reused from call to call.
+  private func settle(_ candidates: [Found], keyed: inout [(UInt64, UInt64, Int)], owner: inout [Int32]) -> [Int] {
     if ruleBook.conflicts == .keepAll || candidates.count < 2 { return Array(candidates.indices) }
     var outcome = [Int](repeating: -1, count: candidates.count)
     // The policy as integers per candidate, so that sorting compares numbers only: priority
     // (higher first) and length (longer first); then rule and start (earlier first); ties keep
     // candidate order.
-    var keyed = candidates.enumerated().map { index, candidate -> (UInt64, UInt64, Int) in
+    keyed.removeAll(keepingCapacity: true)
+    for (index, candidate) in candidates.enumerated() {
       let priority = UInt64(Int64(Int32.max) - Int64(Int32(clamping: priorities[candidate.rule])))  // < 2^32
       let length = UInt64(UInt32.max - UInt32(clamping: candidate.range.count))
-      return (priority << 32 | length, UInt64(candidate.rule) << 32 | UInt64(UInt32(clamping: candidate.range.start)),
-              index)
+      keyed.append((priority << 32 | length,
+                    UInt64(candidate.rule) << 32 | UInt64(UInt32(clamping: candidate.range.start)), index))
     }
     keyed.sort { $0 < $1 }
     let order = keyed.lazy.map { $0.2 }
@@ -600,7 +605,8 @@ public struct Tagger: Sendable {
     // table spans just the candidates' extent.
     guard let low = candidates.lazy.map(\.range.start).min(), let high = candidates.lazy.map(\.range.end).max()
     else { return outcome }
-    var owner = [Int32](repeating: -1, count: high - low)
+    owner.removeAll(keepingCapacity: true)
+    owner.append(contentsOf: repeatElement(-1, count: high - low))
     for index in order {
       let range = candidates[index].range
       var winner: Int32 = -1
