@@ -23,6 +23,8 @@ public struct QuotaBuilder: Sendable {
   /// The time words (time-by, time-as-of) with their roles, longest first.
   let timeWords: [([Unicode.Scalar], Set<String>)]
   let evaluator: NumeralEvaluator?
+  /// Every field with its name, in the order of the names (what a record is written in).
+  let fieldsByName = QuotaField.byName.map { ($0, $0.name) }
 
   public init(ruleBook: RuleBook) {
     var roles: [(label: String, role: String)] = []
@@ -161,11 +163,11 @@ public struct QuotaBuilder: Sendable {
     var back = Array(text[max(cut, clauseStart)..<quota.range.start])
     var backStart = max(cut, clauseStart)
     if let (inner, before) = enclosed(back, open: "在", closeRole: "base") {
-      set(.base, String(String.UnicodeScalarView(inner)))
+      set(.base, inner.string)
       back = before
     }
     if let (inner, before) = enclosed(back, open: "在", closeRole: "scope-close") {
-      set(.scope, String(String.UnicodeScalarView(inner)))
+      set(.scope, inner.string)
       back = before
     }
     if let de = back.lastIndex(of: "的"), back.count - de - 1 >= 2 {
@@ -177,7 +179,7 @@ public struct QuotaBuilder: Sendable {
     back = trimmed.words
     if attributes("form") == "nominal", let verb = attributes("verb") { back += Array(verb.unicodeScalars) }
     if indicator == nil, !back.isEmpty {
-      indicator = String(String.UnicodeScalarView(back))
+      indicator = back.string
       range = TextRange(backStart, quota.range.end)
     }
     if indicator == nil, let previous, previous.sentence == sentenceIndex,
@@ -210,7 +212,7 @@ public struct QuotaBuilder: Sendable {
       high = (b, true)
       value = nil
     }
-    if let number = amountAttributes("number"), let reading = evaluator?.read(number.unicodeScalars) {
+    if let number = amountAttributes("number"), let reading = evaluator?.read(number) {
       if reading.scaleExponent > 0 { set(.scale, ExactDecimal.one.shifted(by: reading.scaleExponent).description) }
       if reading.approximate, value != nil, amountAttributes("class") != "rank" {
         // 十几万, 500多亿: an interval, never a point.
@@ -239,15 +241,14 @@ public struct QuotaBuilder: Sendable {
 
     // Base unit: value × factor (2000/3 for 亩: rounded, base_exact false); 翻番 gives its factor.
     var exact = true
+    let factor = amountAttributes("factor").flatMap { text -> (numerator: ExactDecimal, denominator: ExactDecimal?)? in
+      let parts = text.split(separator: "/")
+      guard let first = parts.first, let numerator = ExactDecimal(parsing: String(first)) else { return nil }
+      return (numerator, parts.count == 2 ? ExactDecimal(parsing: String(parts[1])) : nil)
+    }
     func base(_ figure: ExactDecimal?) -> String? {
-      guard let figure else { return nil }
-      guard let factorText = amountAttributes("factor") else { return nil }
-      let parts = factorText.split(separator: "/")
-      guard let numerator = ExactDecimal(parsing: String(parts[0])), let product = figure.multiplied(by: numerator)
-      else { return nil }
-      if parts.count == 2, let denominator = ExactDecimal(parsing: String(parts[1])),
-        let (quotient, isExact) = product.divided(by: denominator)
-      {
+      guard let figure, let factor, let product = figure.multiplied(by: factor.numerator) else { return nil }
+      if let denominator = factor.denominator, let (quotient, isExact) = product.divided(by: denominator) {
         if !isExact { exact = false }
         return quotient.description
       }
@@ -283,8 +284,8 @@ public struct QuotaBuilder: Sendable {
 
     var sorted: [QuotaFields.Field] = []
     sorted.reserveCapacity(fields.count)
-    for field in QuotaField.byName {
-      if let value = fields[field.rawValue] { sorted.append(QuotaFields.Field(name: field.name, value: value)) }
+    for (field, name) in fieldsByName {
+      if let value = fields[field.rawValue] { sorted.append(QuotaFields.Field(name: name, value: value)) }
     }
     return Quota(range: range, rule: quota.rule, fields: QuotaFields(sortedFields: sorted))
   }

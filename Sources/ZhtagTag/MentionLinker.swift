@@ -134,7 +134,7 @@ public struct MentionLinker: Sendable {
         if text[position..<position + key.count].elementsEqual(key), !blocked(position, position + key.count) {
           annotations.append(Annotation(
             label: link.label, range: TextRange(position, position + key.count), rule: link.reference,
-            attributes: [(link.key, String(String.UnicodeScalarView(key)))], phase: "links"))
+            attributes: [(link.key, key.string)], phase: "links"))
           matched = key.count
           break
         }

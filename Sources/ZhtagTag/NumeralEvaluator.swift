@@ -177,6 +177,13 @@ public struct NumeralEvaluator: Sendable {
   /// The value of `text`, or nil when it is not a well-formed number. `strict` accepts only
   /// canonical Chinese numerals (cn2an's strict mode: 一百零一, 壹拾壹元整; not 一百一, 两千,
   /// 10万). `money` reads 元角分 amounts (壹拾壹元壹角).
+  /// `read` of a string: what callers in other modules should use (they would run the generic
+  /// `read` unspecialised, through witness tables, several times slower).
+  public func read(_ text: String, strict: Bool = false, money: Bool = false) -> NumberReading? {
+    let scalars = Array(text.unicodeScalars)
+    return read(scalars[...], strict: strict, money: money)
+  }
+
   public func read<C: Collection>(_ text: C, strict: Bool = false, money: Bool = false) -> NumberReading?
   where C.Element == Unicode.Scalar {
     // 3/5, 1 3/5 (a whole number, a space, a fraction), -3/2
