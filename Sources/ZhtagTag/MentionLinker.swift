@@ -153,6 +153,7 @@ public struct MentionLinker: Sendable {
       return text.map { $0.string(annotations[index].range) }
     }
     var first: [String: Int] = [:]
+    first.reserveCapacity(order.count)  // grown key by key, it rehashed every key at each doubling
     for index in order {
       guard let value = key(index) else { continue }
       if let head = first[value] {

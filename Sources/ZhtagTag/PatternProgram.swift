@@ -396,7 +396,8 @@ struct AnnotationIndex {
     let attributes = annotations[index].attributes
     for test in tests {
       var value: String?
-      for attribute in attributes where attribute.0 == test.name {
+      // Names of other lengths are told apart without a call into String comparison.
+      for attribute in attributes where attribute.0.utf8.count == test.name.utf8.count && attribute.0 == test.name {
         value = attribute.1
         break
       }
