@@ -131,6 +131,23 @@ final class LexiconTrie: Sendable {
 enum CapturePayload: Sendable {
   case entry(trie: Int, entry: Int)
   case annotation(Int)
+
+  /// As one integer, for the VM's slots and PatternMatch (-1 stands for none).
+  var encoded: Int {
+    switch self {
+    case .entry(let trie, let entry): return trie << 32 | entry
+    case .annotation(let index): return -2 - index
+    }
+  }
+
+  init?(encoded value: Int) {
+    if value == -1 { return nil }
+    if value < -1 {
+      self = .annotation(-2 - value)
+    } else {
+      self = .entry(trie: value >> 32, entry: value & 0xFFFF_FFFF)
+    }
+  }
 }
 
 /// Labels as small integers, so that the VM compares numbers, not strings. One table per
@@ -322,11 +339,31 @@ struct PatternProgram: Sendable {
   }
 }
 
-/// A match of a pattern: its end, capture offsets and payloads.
+/// A match of a pattern: its end and, per capture, its offsets and what it matched, in one list
+/// (one allocation per match): `2n` offsets (start, end; -1 when the capture took no part), then
+/// `n` payloads encoded as integers (`CapturePayload.encoded`, -1 for none).
 struct PatternMatch {
   var end: Int
-  var captures: [Int]
-  var payloads: [CapturePayload?]
+  private var cells: [Int]
+
+  init(end: Int, cells: [Int] = []) {
+    self.end = end
+    self.cells = cells
+  }
+
+  /// The span of capture `slot` when it matched a non-empty piece of the text.
+  func span(of slot: Int) -> TextRange? {
+    guard 2 * slot + 1 < cells.count else { return nil }
+    let start = cells[2 * slot]
+    let end = cells[2 * slot + 1]
+    return start >= 0 && end > start ? TextRange(start, end) : nil
+  }
+
+  /// What capture `slot` matched: a lexicon entry or an annotation, if either.
+  func payload(of slot: Int) -> CapturePayload? {
+    let index = cells.count / 3 * 2 + slot
+    return index < cells.count ? CapturePayload(encoded: cells[index]) : nil
+  }
 }
 
 /// The annotations of earlier phases, grown as each phase settles: for each start offset a
@@ -461,9 +498,9 @@ struct PatternVM: @unchecked Sendable {
                               endingAt: target, steps: &steps)
     }
     guard let end = found else { return nil }
-    if program.captureNames.isEmpty { return PatternMatch(end: end, captures: [], payloads: []) }
-    if program.wholeCapture { return PatternMatch(end: end, captures: [start, end], payloads: [nil]) }
-    if !withCaptures { return PatternMatch(end: end, captures: [], payloads: []) }
+    if program.captureNames.isEmpty { return PatternMatch(end: end) }
+    if program.wholeCapture { return PatternMatch(end: end, cells: [start, end, -1]) }
+    if !withCaptures { return PatternMatch(end: end) }
     return capture(program, tries: tries, text: text, annotations: annotations, at: start, endingAt: end)
   }
 
@@ -673,27 +710,18 @@ final class CaptureScratch {
     for index in 0..<captureWidth { captureSlots[new * captureWidth + index] = captureSlots[from * captureWidth + index] }
     for index in 0..<payloadWidth { payloadSlots[new * payloadWidth + index] = payloadSlots[from * payloadWidth + index] }
     if let capture { captureSlots[new * captureWidth + capture] = offset }
-    if let payload, let value { payloadSlots[new * payloadWidth + payload] = Self.encode(value) }
+    if let payload, let value { payloadSlots[new * payloadWidth + payload] = value.encoded }
     return Int32(new)
-  }
-
-  private static func encode(_ payload: CapturePayload) -> Int {
-    switch payload {
-    case .entry(let trie, let entry): return trie << 32 | entry
-    case .annotation(let index): return -2 - index
-    }
-  }
-
-  private static func decode(_ value: Int) -> CapturePayload? {
-    if value == -1 { return nil }
-    if value < -1 { return .annotation(-2 - value) }
-    return .entry(trie: value >> 32, entry: value & 0xFFFF_FFFF)
   }
 
   fileprivate func result(slot: Int32, end: Int) -> PatternMatch {
     let slot = Int(slot)
-    return PatternMatch(end: end, captures: (0..<captureWidth).map { captureSlots[slot * captureWidth + $0] },
-                        payloads: (0..<payloadWidth).map { Self.decode(payloadSlots[slot * payloadWidth + $0]) })
+    let cells = [Int](unsafeUninitializedCapacity: captureWidth + payloadWidth) { buffer, count in
+      for index in 0..<captureWidth { buffer[index] = captureSlots[slot * captureWidth + index] }
+      for index in 0..<payloadWidth { buffer[captureWidth + index] = payloadSlots[slot * payloadWidth + index] }
+      count = captureWidth + payloadWidth
+    }
+    return PatternMatch(end: end, cells: cells)
   }
 }
 

@@ -374,11 +374,7 @@ public struct Tagger: Sendable {
                                      withCaptures: !deferCaptures)
           else { continue }
           var range = TextRange(start, match.end)
-          if let slot = pattern.spanSlot,
-            match.captures[2 * slot] >= 0, match.captures[2 * slot + 1] > match.captures[2 * slot]
-          {
-            range = TextRange(match.captures[2 * slot], match.captures[2 * slot + 1])
-          }
+          if let slot = pattern.spanSlot, let span = match.span(of: slot) { range = span }
           if !allowed(pattern.lookaround, range, text, index, &work.vm) { continue }
           covered = match.end
           work.found.append(Found(rule: pattern.rule, range: range, entry: -1, pattern: Int32(patternIndex),
@@ -486,13 +482,10 @@ public struct Tagger: Sendable {
         guard let text = entry?.field(column), !text.isEmpty else { return nil }
         return text
       case .capture(let slot):
-        guard let match else { return nil }
-        let start = match.captures[2 * slot]
-        let end = match.captures[2 * slot + 1]
-        guard start >= 0, end > start else { return nil }
-        return text.string(TextRange(start, end))
+        guard let span = match?.span(of: slot) else { return nil }
+        return text.string(span)
       case .captureAttribute(let slot, let attribute, let columns):
-        guard let payload = match?.payloads[slot] else { return nil }
+        guard let payload = match?.payload(of: slot) else { return nil }
         switch payload {
         case .entry(let trie, let entryIndex):
           let column = Int(columns[trie])
@@ -512,11 +505,8 @@ public struct Tagger: Sendable {
       case .when(let test, let then): return resolve(test) == nil ? nil : resolve(then)
       case .unless(let test, let then): return resolve(test) == nil ? resolve(then) : nil
       case .number(let slot):
-        guard let match else { return nil }
-        let start = match.captures[2 * slot]
-        let end = match.captures[2 * slot + 1]
-        guard start >= 0, end > start else { return nil }
-        return number(TextRange(start, end), in: text)
+        guard let span = match?.span(of: slot) else { return nil }
+        return number(span, in: text)
       }
     }
     let plan = attributePlans[rule]
