@@ -431,12 +431,18 @@ struct AnnotationIndex {
   /// Whether annotation `index` passes attribute tests (`<GPE zone=new-area>`, `<NUMBER value>`).
   func passes(_ index: Int, _ tests: [AttributeTest]) -> Bool {
     let attributes = annotations[index].attributes
+    var name: String?
+    var value: String?
     for test in tests {
-      var value: String?
-      // Names of other lengths are told apart without a call into String comparison.
-      for attribute in attributes where attribute.0.utf8.count == test.name.utf8.count && attribute.0 == test.name {
-        value = attribute.1
-        break
+      // Tests of one attribute in a row (class!=rank class!=count) look it up once; names of
+      // other lengths are told apart without a call into String comparison.
+      if name != test.name {
+        name = test.name
+        value = nil
+        for attribute in attributes where attribute.0.utf8.count == test.name.utf8.count && attribute.0 == test.name {
+          value = attribute.1
+          break
+        }
       }
       let ok = test.presence ? (value != nil) != test.negated : (value == test.value) != test.negated
       if !ok { return false }
