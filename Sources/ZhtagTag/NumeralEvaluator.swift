@@ -376,29 +376,50 @@ public struct NumeralEvaluator: Sendable {
   /// An Arabic number from `start`: digits, `,` thousands separators (a first group of one to
   /// three digits, then groups of exactly three), one `.` with decimals.
   func readArabic(_ scalars: [Unicode.Scalar], from start: Int) -> (Token, Int)? {
-    var groups: [String] = []
-    var current = ""
-    var fraction: String?
-    var exponent: String?
+    // The number as plain ASCII for ExactDecimal(parsing:), built in one byte buffer (appending
+    // to Strings digit by digit cost more than the rest of reading a number): the integer
+    // digits without their separators, then `.` and the fraction, then `e` and the exponent.
+    var text: [UInt8] = []
+    text.reserveCapacity(32)
+    var integerDigits = 0
+    var firstDigit: UInt8 = 0
+    var inFraction = false
     var power: Int?
+    // Comma groups: the first group's length, whether every later one has three digits.
+    var groupCount = 0
+    var firstGroup = 0
+    var laterGroupsOfThree = true
+    var current = 0  // digits of the current group
     var index = start
     func digitsAhead(_ from: Int) -> Int {
       var count = 0
       while from + count < scalars.count, scalars[from + count].isASCIIDigit { count += 1 }
       return count
     }
+    func endGroup() {
+      if groupCount == 0 { firstGroup = current } else if current != 3 { laterGroupsOfThree = false }
+      groupCount += 1
+      current = 0
+    }
     while index < scalars.count {
       let scalar = scalars[index]
       if scalar.isASCIIDigit {
-        if fraction != nil { fraction!.unicodeScalars.append(scalar) } else { current.unicodeScalars.append(scalar) }
-      } else if scalar == ",", fraction == nil, !current.isEmpty, case .separator? = table.roles[scalar],
+        let byte = UInt8(scalar.value)
+        if !inFraction {
+          if integerDigits == 0 { firstDigit = byte }
+          integerDigits += 1
+          current += 1
+        }
+        text.append(byte)
+      } else if scalar == ",", !inFraction, current > 0, case .separator? = table.roles[scalar],
         digitsAhead(index + 1) == 3
       {
-        groups.append(current)
-        current = ""
-      } else if scalar == ".", fraction == nil, digitsAhead(index + 1) > 0 {
-        fraction = ""
-      } else if case .power? = table.roles[scalar], !(current.isEmpty && groups.isEmpty) {
+        endGroup()
+      } else if scalar == ".", !inFraction, digitsAhead(index + 1) > 0 {
+        if integerDigits == 0 { text.append(0x30) }
+        text.append(0x2E)
+        inFraction = true
+      } else if case .power? = table.roles[scalar], !(current == 0 && groupCount == 0) {
         // A power: 2^5, 2.5^-1, 1.1^+23 (signs counted: --23 is +23).
         var ahead = index + 1
         var negativePower = false
@@ -408,20 +429,24 @@ public struct NumeralEvaluator: Sendable {
         }
         let count = digitsAhead(ahead)
         guard count > 0, count <= 3 else { break }
-        power = (Int(String(String.UnicodeScalarView(scalars[ahead..<(ahead + count)]))) ?? 0) * (negativePower ? -1 : 1)
+        let magnitude = scalars[ahead..<(ahead + count)].reduce(0) { $0 * 10 + Int($1.value - 0x30) }
+        power = negativePower ? -magnitude : magnitude
         index = ahead + count
         break
-      } else if scalar == "e" || scalar == "E", !(current.isEmpty && groups.isEmpty) {
+      } else if scalar == "e" || scalar == "E", !(current == 0 && groupCount == 0) {
         // An exponent: 2e5, 12.32e+14, -12e-1.
         var ahead = index + 1
-        var sign = ""
+        var negative = false
         if ahead < scalars.count, ["+", "-", "－"].contains(scalars[ahead]) {
-          sign = scalars[ahead] == "+" ? "" : "-"
+          negative = scalars[ahead] != "+"
           ahead += 1
         }
         let count = digitsAhead(ahead)
         guard count > 0 else { break }
-        exponent = sign + String(String.UnicodeScalarView(scalars[ahead..<(ahead + count)]))
+        if integerDigits == 0 && !inFraction { text.append(0x30) }
+        text.append(0x65)
+        if negative { text.append(0x2D) }
+        for digit in scalars[ahead..<(ahead + count)] { text.append(UInt8(digit.value)) }
         index = ahead + count
         break
       } else {
@@ -429,13 +454,12 @@ public struct NumeralEvaluator: Sendable {
       }
       index += 1
     }
-    groups.append(current)
-    if groups.count > 1 {
-      guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+    endGroup()
+    if groupCount > 1 {
+      guard (1...3).contains(firstGroup), laterGroupsOfThree else { return nil }
     }
-    let integer = groups.joined()
-    let text = (integer.isEmpty ? "0" : integer) + (fraction.map { "." + $0 } ?? "") + (exponent.map { "e" + $0 } ?? "")
-    guard var value = ExactDecimal(parsing: text) else { return nil }
+    if text.isEmpty { text.append(0x30) }
+    guard var value = ExactDecimal(parsing: String(decoding: text, as: UTF8.self)) else { return nil }
     if let power {
       var result = ExactDecimal.one
       for _ in 0..<abs(power) {
@@ -448,8 +472,8 @@ public struct NumeralEvaluator: Sendable {
       }
       value = result
     }
-    let leadingZero = integer.count > 1 && integer.first == "0"
-    return (.arabic(value, digits: integer.count, leadingZero: leadingZero), index)
+    let leadingZero = integerDigits > 1 && firstDigit == 0x30
+    return (.arabic(value, digits: integerDigits, leadingZero: leadingZero), index)
   }
 
   /// The integer value of the tokens (one variant of an approximate number).
