@@ -38,26 +38,58 @@ public struct MentionLinker: Sendable {
     /// attach: the attribute the attached mentions get (`other` in lower case: PERSON → person).
     var attribute = "holder"
     public var reference: RuleReference
+    /// `label`, `other` and `within` as the tagger's label ids (-1: a label no rule produces),
+    /// so that finding the mentions compares integers, not strings.
+    var labelID: Int32 = -1
+    var otherID: Int32 = -1
+    var withinIDs: [Int32] = []
   }
 
   public static let lexiconName = "mention-links"
   /// The attribute that points at the first mention, and the one a POST gets.
   public static let refersTo = "refers_to"
-  public let links: [Link]
+  public private(set) var links: [Link]
+  /// Label → the id used in `Link`s (the tagger's ids when it made the linker).
+  private var labelIDs: [String: Int32] = [:]
 
-  public init(links: [Link]) { self.links = links }
+  public init(links: [Link]) {
+    self.links = links
+    var ids: [String: Int32] = [:]
+    for link in links {
+      for label in [link.label] + (link.other.map { [$0] } ?? []) + link.within.sorted() where ids[label] == nil {
+        ids[label] = Int32(ids.count)
+      }
+    }
+    useLabelIDs(ids)
+  }
+
+  /// The links declared in the rule book's `mention-links` lexicon (none when it is absent),
+  /// with labels numbered by `labelIDs` (the tagger's table).
+  init(ruleBook: RuleBook, labelIDs: [String: Int32]) {
+    self.init(ruleBook: ruleBook)
+    useLabelIDs(labelIDs)
+  }
+
+  private mutating func useLabelIDs(_ ids: [String: Int32]) {
+    labelIDs = ids
+    for index in links.indices {
+      links[index].labelID = ids[links[index].label] ?? -1
+      links[index].otherID = links[index].other.flatMap { ids[$0] } ?? -1
+      links[index].withinIDs = links[index].within.compactMap { ids[$0] }
+    }
+  }
 
   /// The links declared in the rule book's `mention-links` lexicon (none when it is absent).
   public init(ruleBook: RuleBook) {
     guard let lexicon = ruleBook.lexicons[Self.lexiconName] else {
-      links = []
+      self.init(links: [])
       return
     }
     func column(_ entry: LexiconEntry, _ name: String) -> String? {
       guard let index = lexicon.column(name), let value = entry.field(index), !value.isEmpty else { return nil }
       return value
     }
-    links = lexicon.entries.compactMap { entry in
+    let links: [Link] = lexicon.entries.compactMap { entry in
       guard let operationName = column(entry, "operation"), let operation = Operation(rawValue: operationName),
         let key = column(entry, "key")
       else { return nil }
@@ -79,33 +111,46 @@ public struct MentionLinker: Sendable {
         reference: RuleReference(id: "link-\(label.lowercased())-\(operation.rawValue)", file: lexicon.file,
                                  line: entry.line))
     }
+    self.init(links: links)
   }
 
   /// The annotations with links added (and, for propagate, new mentions), sorted as the
   /// tagger sorts them.
   /// In place: a copy would copy every annotation's strings at the first change.
   public func link(_ annotations: inout [Annotation], text: [Unicode.Scalar]) {
+    var labels = annotations.map { labelIDs[$0.label] ?? -1 }
+    link(&annotations, labels: &labels, text: text)
+  }
+
+  /// The same, with the label id of each annotation beside it (kept in step).
+  func link(_ annotations: inout [Annotation], labels: inout [Int32], text: [Unicode.Scalar]) {
     guard !links.isEmpty, !annotations.isEmpty else { return }
     let count = annotations.count
     for link in links {
       switch link.operation {
-      case .propagate: propagate(link, &annotations, text)
-      case .corefer: corefer(link, &annotations)
-      case .attach: attach(link, &annotations, text)
+      case .propagate: propagate(link, &annotations, &labels, text)
+      case .corefer: corefer(link, &annotations, labels)
+      case .attach: attach(link, &annotations, labels, text)
       }
     }
     // The input is sorted; only new mentions need placing.
     if annotations.count != count {
-      annotations.sort { a, b in a.range != b.range ? a.range < b.range : a.rule.id < b.rule.id }
+      let order = annotations.indices.sorted { a, b in
+        annotations[a].range != annotations[b].range
+          ? annotations[a].range < annotations[b].range : annotations[a].rule.id < annotations[b].rule.id
+      }
+      annotations = order.map { annotations[$0] }
+      labels = order.map { labels[$0] }
     }
   }
 
   // MARK: - Operations
 
-  private func propagate(_ link: Link, _ annotations: inout [Annotation], _ text: [Unicode.Scalar]) {
+  private func propagate(_ link: Link, _ annotations: inout [Annotation], _ labels: inout [Int32],
+                         _ text: [Unicode.Scalar]) {
     var keys: [[Unicode.Scalar]] = []
     var seen = Set<[Unicode.Scalar]>()
-    for annotation in annotations where annotation.label == link.label {
+    for (annotation, label) in zip(annotations, labels) where label == link.labelID {
       let key = Array((annotation.value(link.key) ?? text.string(annotation.range)).unicodeScalars)
       if key.count >= 2, seen.insert(key).inserted { keys.append(key) }
     }
@@ -113,7 +158,7 @@ public struct MentionLinker: Sendable {
     // Whether an annotation a new mention may not overlap covers part of `range` (asked only
     // for the few places where a key occurs). Their spans only: keeping the array itself
     // would copy it, strings and all, at the first new mention.
-    let blockers = annotations.indices.filter { !link.within.contains(annotations[$0].label) }
+    let blockers = annotations.indices.filter { !link.withinIDs.contains(labels[$0]) }
       .map { annotations[$0].range }
     func blocked(_ start: Int, _ end: Int) -> Bool {
       blockers.contains { $0.start < end && start < $0.end }
@@ -135,18 +180,22 @@ public struct MentionLinker: Sendable {
           annotations.append(Annotation(
             label: link.label, range: TextRange(position, position + key.count), rule: link.reference,
             attributes: [(link.key, key.string)], phase: "links"))
+          labels.append(link.labelID)
           matched = key.count
           break
         }
       }
       position += max(matched, 1)
     }
-    corefer(Link(label: link.label, operation: .corefer, key: link.key, other: nil, within: [],
-                 reference: link.reference), &annotations, surfaceKeys: text)
+    var sameMentions = Link(label: link.label, operation: .corefer, key: link.key, other: nil, within: [],
+                            reference: link.reference)
+    sameMentions.labelID = link.labelID
+    corefer(sameMentions, &annotations, labels, surfaceKeys: text)
   }
 
-  private func corefer(_ link: Link, _ annotations: inout [Annotation], surfaceKeys text: [Unicode.Scalar]? = nil) {
-    let order = annotations.indices.filter { annotations[$0].label == link.label }
+  private func corefer(_ link: Link, _ annotations: inout [Annotation], _ labels: [Int32],
+                       surfaceKeys text: [Unicode.Scalar]? = nil) {
+    let order = annotations.indices.filter { labels[$0] == link.labelID }
       .sorted { annotations[$0].range < annotations[$1].range }
     func key(_ index: Int) -> String? {
       if let value = annotations[index].value(link.key) { return value }
@@ -181,14 +230,15 @@ public struct MentionLinker: Sendable {
     }
   }
 
-  private func attach(_ link: Link, _ annotations: inout [Annotation], _ text: [Unicode.Scalar]) {
-    guard let target = link.other,
-      annotations.contains(where: { $0.label == target && $0.value(link.key) != nil })
+  private func attach(_ link: Link, _ annotations: inout [Annotation], _ labels: [Int32], _ text: [Unicode.Scalar]) {
+    let target = link.otherID
+    guard link.other != nil, target >= 0,
+      annotations.indices.contains(where: { labels[$0] == target && annotations[$0].value(link.key) != nil })
     else { return }
     // The posts and holders, by start (the annotations' own order) and by end: sorted lists
     // searched by halves (a Dictionary of lists cost an allocation per offset).
     // (Propagated mentions were appended after the sorted ones: both lists are sorted here.)
-    let members = annotations.indices.filter { annotations[$0].label == link.label || annotations[$0].label == target }
+    let members = annotations.indices.filter { labels[$0] == link.labelID || labels[$0] == target }
     let byStart = members.sorted { (annotations[$0].range.start, $0) < (annotations[$1].range.start, $1) }
     let byEnd = members.sorted { (annotations[$0].range.end, $0) < (annotations[$1].range.end, $1) }
     /// The longest of the mentions in `sorted` that start (or end) at `offset` (the first on ties).
@@ -215,10 +265,10 @@ public struct MentionLinker: Sendable {
       return best
     }
     var holders: [Int: [Int]] = [:]  // post index → holder starts
-    for (index, holder) in annotations.enumerated() where holder.label == target {
+    for (index, holder) in annotations.enumerated() where labels[index] == target {
       guard let named = holder.value(link.key) else { continue }
       @discardableResult func take(_ post: Int) -> Bool {
-        guard annotations[post].label == link.label,
+        guard labels[post] == link.labelID,
           Self.names(named, text.string(annotations[post].range), between: link.between),
           !(holders[post] ?? []).contains(holder.range.start)
         else { return false }

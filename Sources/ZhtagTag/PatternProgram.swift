@@ -154,7 +154,7 @@ enum CapturePayload: Sendable {
 /// tagger: every label a rule produces or a pattern names has an id.
 struct LabelTable: Sendable {
   private(set) var names: [String] = []
-  private var ids: [String: Int32] = [:]
+  private(set) var ids: [String: Int32] = [:]
 
   mutating func id(_ label: String) -> Int32 {
     if let id = ids[label] { return id }

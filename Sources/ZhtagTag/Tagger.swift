@@ -255,7 +255,7 @@ public struct Tagger: Sendable {
     }
     self.attributePlans = plans
     self.ruleLexicons = ruleLexicons
-    self.linker = MentionLinker(ruleBook: ruleBook)
+    self.linker = MentionLinker(ruleBook: ruleBook, labelIDs: labels.ids)
     self.numerals = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
     self.timeWords = TimeWords(ruleBook.lexicons["time-words"])
   }
@@ -422,7 +422,8 @@ public struct Tagger: Sendable {
       return a < b
     }
     var annotations = order.map { kept[$0] }
-    linker.link(&annotations, text: text)  // MentionLinker.swift: rules/lexicons/mention-links.tsv
+    var annotationLabels = order.map { index.labels[$0] }
+    linker.link(&annotations, labels: &annotationLabels, text: text)  // MentionLinker.swift: rules/lexicons/mention-links.tsv
     return TagResult(annotations: annotations, candidates: allCandidates, patternSteps: work.vm.steps - stepsBefore)
   }
 
