@@ -128,8 +128,9 @@ public struct Tagger: Sendable {
   /// lists, grown by the first documents, are not allocated again for every document.
   private let workspaces = WorkspacePool { Workspace() }
 
-  /// Texts longer than this (in characters) do not return their workspace to the pool.
-  static let longText = 1 << 20
+  /// Texts longer than this (in characters) do not return their workspace to the pool
+  /// (smaller in a test).
+  var longText = 1 << 20
 
   /// Pattern rules with no fixed part to anchor on: they are tried at every character, which
   /// is correct but slow (`zhtag rules check` warns about them).
@@ -302,7 +303,7 @@ public struct Tagger: Sendable {
     var work = workspaces.take()
     // A workspace keeps the capacity its largest text needed; after a very long one (a 5 MB
     // page) it is let go rather than kept for the rest of the run.
-    defer { if text.count <= Self.longText { workspaces.give(work) } }
+    defer { if text.count <= longText { workspaces.give(work) } }
     // The annotations of the phases settled so far (what later patterns see): moved out of
     // the workspace (not copied, which would copy its lists at the first append), and back.
     var index = AnnotationIndex()
