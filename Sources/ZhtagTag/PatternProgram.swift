@@ -749,8 +749,12 @@ struct RawInts<Element: FixedWidthInteger> {
     nonmutating set { base[index] = newValue }
   }
 
-  mutating func reserve(_ count: Int) {
-    guard count > capacity else { return }
+  /// Called for every thread added: the check is inlined, the growth is not.
+  @inline(__always) mutating func reserve(_ count: Int) {
+    if count > capacity { grow(to: count) }
+  }
+
+  @inline(never) private mutating func grow(to count: Int) {
     let grown = max(count, capacity * 2)
     let new = UnsafeMutablePointer<Element>.allocate(capacity: grown)
     new.initialize(from: base, count: capacity)
