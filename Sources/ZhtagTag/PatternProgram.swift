@@ -206,6 +206,9 @@ struct PatternProgram: Sendable {
   /// `closureSaves[closureSaveStarts[k]..<closureSaveStarts[k + 1]]`.
   private(set) var closureSaveStarts: [Int32] = []
   private(set) var closureSaves: [Int32] = []
+  /// For each entry of `closures`, a number standing for its list of saves (equal lists, equal
+  /// numbers), so that the capture pass tells whether two entries save alike by one comparison.
+  private(set) var closureSaveKeys: [Int32] = []
 
   /// Compiles `node`; `trieIndex` gives the trie of each lexicon name, `labels` the id of each
   /// annotation label (new labels are added).
@@ -214,6 +217,7 @@ struct PatternProgram: Sendable {
     compile(node, definitions, trieIndex, &labels)
     instructions.append(.match)
     var marks = [Bool](repeating: false, count: instructions.count)
+    var saveKeys: [[Int32]: Int32] = [:]
     for pc in instructions.indices {
       closureStarts.append(Int32(closures.count))
       for index in marks.indices { marks[index] = false }
@@ -233,6 +237,8 @@ struct PatternProgram: Sendable {
           closures.append(Int32(current))
           closureSaveStarts.append(Int32(closureSaves.count))
           closureSaves += saves
+          if saveKeys[saves] == nil { saveKeys[saves] = Int32(saveKeys.count) }
+          closureSaveKeys.append(saveKeys[saves]!)
         }
       }
     }
@@ -598,23 +604,22 @@ struct PatternVM: @unchecked Sendable {
     let end = Int(program.closureStarts[Int(pc) + 1])
     // Neighbouring entries mostly share their saves (one `save` before a whole branch): they
     // share the copied slot too.
-    var copied: (saves: Range<Int>, slot: Int32)?
+    var copied: (key: Int32, slot: Int32)?
     while index < end {
       let reached = program.closures[index]
       let saves = Int(program.closureSaveStarts[index])..<Int(program.closureSaveStarts[index + 1])
+      let key = program.closureSaveKeys[index]
       index += 1
       if scratch.seen[base + Int(reached)] == attempt { continue }
       scratch.seen[base + Int(reached)] = attempt
       var threadSlot = slot
       if !saves.isEmpty {
-        if let copied, copied.saves.count == saves.count,
-          program.closureSaves[copied.saves].elementsEqual(program.closureSaves[saves])
-        {
+        if let copied, copied.key == key {
           threadSlot = copied.slot
         } else {
           threadSlot = scratch.copySlot(slot)
           for save in saves { scratch.setCapture(threadSlot, Int(program.closureSaves[save]), start + offset) }
-          copied = (saves, threadSlot)
+          copied = (key, threadSlot)
         }
       }
       scratch.append(reached, threadSlot, at: offset)
