@@ -315,14 +315,24 @@ extension MentionLinker {
 
 extension Annotation {
   /// The value of an attribute, if the annotation has it.
-  public func value(_ name: String) -> String? { attributes.first { $0.0 == name }?.1 }
+  public func value(_ name: String) -> String? { position(of: name).map { attributes[$0].1 } }
 
   /// Sets an attribute, replacing an earlier value or appending it.
   public mutating func set(_ name: String, _ value: String) {
-    if let index = attributes.firstIndex(where: { $0.0 == name }) {
+    if let index = position(of: name) {
       attributes[index].1 = value
     } else {
       attributes.append((name, value))
     }
+  }
+
+  /// Where the attribute `name` is: by position, since reading the pairs one by one would copy
+  /// (retain) their strings; names of other lengths are told apart without comparing strings.
+  private func position(of name: String) -> Int? {
+    let length = name.utf8.count
+    for index in attributes.indices where attributes[index].0.utf8.count == length && attributes[index].0 == name {
+      return index
+    }
+    return nil
   }
 }

@@ -436,21 +436,24 @@ struct AnnotationIndex {
 
   /// Whether annotation `index` passes attribute tests (`<GPE zone=new-area>`, `<NUMBER value>`).
   func passes(_ index: Int, _ tests: [AttributeTest]) -> Bool {
+    // By position, not `for … in`: each element read would copy (retain) its strings.
     let attributes = annotations[index].attributes
-    var name: String?
-    var value: String?
-    for test in tests {
+    var found = -1  // the attribute of the previous test's name, or -1
+    for testIndex in tests.indices {
       // Tests of one attribute in a row (class!=rank class!=count) look it up once; names of
       // other lengths are told apart without a call into String comparison.
-      if name != test.name {
-        name = test.name
-        value = nil
-        for attribute in attributes where attribute.0.utf8.count == test.name.utf8.count && attribute.0 == test.name {
-          value = attribute.1
+      if testIndex == 0 || tests[testIndex - 1].name != tests[testIndex].name {
+        found = -1
+        let length = tests[testIndex].name.utf8.count
+        for position in attributes.indices
+        where attributes[position].0.utf8.count == length && attributes[position].0 == tests[testIndex].name {
+          found = position
           break
         }
       }
-      let ok = test.presence ? (value != nil) != test.negated : (value == test.value) != test.negated
+      let ok = tests[testIndex].presence
+        ? (found >= 0) != tests[testIndex].negated
+        : (found >= 0 && attributes[found].1 == tests[testIndex].value) != tests[testIndex].negated
       if !ok { return false }
     }
     return true
