@@ -517,10 +517,11 @@ public struct Tagger: Sendable {
       }
     }
     let plan = attributePlans[rule]
+    if plan.isEmpty { return [] }
     var attributes: [(String, String)] = []
     attributes.reserveCapacity(plan.count)
-    for (name, value) in plan {
-      if let resolved = resolve(value) { attributes.append((name, resolved)) }
+    for index in plan.indices {  // by position: a for-in would copy each value, arrays and all
+      if let resolved = resolve(plan[index].value) { attributes.append((plan[index].name, resolved)) }
     }
     return attributes
   }
