@@ -33,12 +33,7 @@ extension Document {
 
   /// Index of the sentence that contains `range`, if one does.
   public func sentenceIndex(containing range: TextRange) -> Int? {
-    var low = 0
-    var high = sentences.count
-    while low < high {
-      let mid = (low + high) / 2
-      if sentences[mid].range.end <= range.start { low = mid + 1 } else { high = mid }
-    }
+    let low = sentences.partitionPoint { $0.range.end <= range.start }
     return low < sentences.count && sentences[low].range.contains(range) ? low : nil
   }
 }

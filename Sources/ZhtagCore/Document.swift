@@ -160,7 +160,7 @@ public struct Quota: Hashable, Sendable {
 /// A quota's fields, kept sorted by name (the order in which the writers emit them). A record
 /// has about twenty: a sorted array costs no hashing, no table growth and no sort per write,
 /// which a `[String: String]` did for every one of them (a third of the quota builder's time).
-public struct QuotaFields: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
+public struct QuotaFields: Hashable, Sendable, Sequence {
   public struct Field: Hashable, Sendable {
     public var name: String
     public var value: String
@@ -184,13 +184,6 @@ public struct QuotaFields: Hashable, Sendable, Sequence, ExpressibleByDictionary
     sorted = sortedFields
   }
 
-  public init(dictionaryLiteral elements: (String, String)...) {
-    for (name, value) in elements { self[name] = value }
-  }
-
-  public var count: Int { sorted.count }
-  public var isEmpty: Bool { sorted.isEmpty }
-  public var names: [String] { sorted.map(\.name) }
   public var dictionary: [String: String] {
     Dictionary(uniqueKeysWithValues: sorted.map { ($0.name, $0.value) })
   }
@@ -214,16 +207,8 @@ public struct QuotaFields: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
   public func makeIterator() -> IndexingIterator<[Field]> { sorted.makeIterator() }
 
-  /// The first position whose name is not below `name` (binary search).
-  private func position(of name: String) -> Int {
-    var low = 0
-    var high = sorted.count
-    while low < high {
-      let middle = (low + high) / 2
-      if sorted[middle].name < name { low = middle + 1 } else { high = middle }
-    }
-    return low
-  }
+  /// The first position whose name is not below `name`.
+  private func position(of name: String) -> Int { sorted.partitionPoint { $0.name < name } }
 }
 
 /// Text that clean took out of the article, with the reason.

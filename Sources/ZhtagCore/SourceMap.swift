@@ -63,12 +63,7 @@ public struct SourceMap: Hashable, Sendable {
   /// The source offset where a span ending at text offset `offset` ends.
   public func sourceEnd(_ offset: Int) -> Int {
     // First edit with textEnd >= offset.
-    var low = 0
-    var high = edits.count
-    while low < high {
-      let mid = (low + high) / 2
-      if edits[mid].textEnd < offset { low = mid + 1 } else { high = mid }
-    }
+    let low = edits.partitionPoint { $0.textEnd < offset }
     if low == edits.count {
       guard let last = edits.last else { return offset }
       return last.sourceEnd + (offset - last.textEnd)
@@ -104,12 +99,7 @@ public struct SourceMap: Hashable, Sendable {
   }
 
   private func lastEdit(startingAtOrBefore offset: Int) -> Int? {
-    var low = 0
-    var high = edits.count
-    while low < high {
-      let mid = (low + high) / 2
-      if edits[mid].textStart <= offset { low = mid + 1 } else { high = mid }
-    }
+    let low = edits.partitionPoint { $0.textStart <= offset }
     // Several edits can start at one offset only if the earlier is a deletion; prefer the one
     // that covers `offset`.
     return low == 0 ? nil : low - 1

@@ -23,8 +23,6 @@ public struct QuotaBuilder: Sendable {
   /// The time words (time-by, time-as-of) with their roles, longest first.
   let timeWords: [([Unicode.Scalar], Set<String>)]
   let evaluator: NumeralEvaluator?
-  /// Every field with its name, in the order of the names (what a record is written in).
-  let fieldsByName = QuotaField.byName.map { ($0, $0.name) }
 
   public init(ruleBook: RuleBook) {
     var roles: [(label: String, role: String)] = []
@@ -55,6 +53,7 @@ public struct QuotaBuilder: Sendable {
     timeWords = sortedWords { $0.contains("time-by") || $0.contains("time-as-of") }
       .map { ($0, words[String(String.UnicodeScalarView($0))] ?? []) }
     evaluator = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
+    _ = QuotaField.byName  // the field names (by reflection, sorted) at start-up, not in the first article
   }
 
   /// Splits the tag stage's annotations: QUOTA annotations become `document.quotas`, labels that
@@ -284,7 +283,7 @@ public struct QuotaBuilder: Sendable {
 
     var sorted: [QuotaFields.Field] = []
     sorted.reserveCapacity(fields.count)
-    for (field, name) in fieldsByName {
+    for (field, name) in QuotaField.byName {
       if let value = fields[field.rawValue] { sorted.append(QuotaFields.Field(name: name, value: value)) }
     }
     return Quota(range: range, rule: quota.rule, fields: QuotaFields(sortedFields: sorted))
@@ -403,8 +402,9 @@ enum QuotaField: Int, CaseIterable {
       if character.isUppercase { name += "_" + character.lowercased() } else { name.append(character) }
     }
   }
-  /// Every field in the order of its name (that of QuotaFields and of the writers).
-  static let byName = allCases.sorted { $0.name < $1.name }
+  /// Every field with its name, in the order of the names (that of QuotaFields and of the
+  /// writers; names kept beside the fields so a record reads no other table).
+  static let byName = allCases.map { (field: $0, name: $0.name) }.sorted { $0.name < $1.name }
 }
 
 /// The annotations a record reads (amounts, times, subjects), with their role of

@@ -49,6 +49,26 @@ public enum AttributeFunctions {
       let present = arguments.compactMap { $0 }
       return present.isEmpty ? nil : present.joined()
     },
-    "first": { arguments, _ in arguments.lazy.compactMap { $0 }.first },
+    "first": { arguments, _ in first(arguments.count) { arguments[$0] } },
   ]
+
+  // The functions whose result does not depend on every argument. Defined here once: the table
+  // entries (first, when in EntityFunctions, unless in NumberFunctions) call them on computed
+  // arguments, and the tagger's compiled calls (CompiledValue) on arguments computed only when
+  // needed.
+
+  /// `first(…)`: the first of `count` arguments (`argument(i)`) that has a value.
+  static func first(_ count: Int, _ argument: (Int) -> String?) -> String? {
+    for index in 0..<count {
+      if let value = argument(index) { return value }
+    }
+    return nil
+  }
+
+  /// `when(test, value)`: the value, only when the test has one.
+  static func when(_ test: String?, _ value: () -> String?) -> String? { test == nil ? nil : value() }
+
+  /// `unless(test, value)`: the value, only when the test has none (the figure of an amount
+  /// that is not a range).
+  static func unless(_ test: String?, _ value: () -> String?) -> String? { test == nil ? value() : nil }
 }

@@ -30,8 +30,7 @@ public enum EntityFunctions {
       return "\(pad2(hour)):\(pad2(minute))"
     },
     "when": { arguments, _ in
-      guard arguments.count == 2, arguments[0] != nil else { return nil }
-      return arguments[1]
+      arguments.count == 2 ? AttributeFunctions.when(arguments[0]) { arguments[1] } : nil
     },
     "join": { arguments, _ in
       guard let separator = arguments.first ?? nil else { return nil }

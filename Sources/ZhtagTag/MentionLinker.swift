@@ -48,48 +48,20 @@ public struct MentionLinker: Sendable {
   public static let lexiconName = "mention-links"
   /// The attribute that points at the first mention, and the one a POST gets.
   public static let refersTo = "refers_to"
-  public private(set) var links: [Link]
-  /// Label → the id used in `Link`s (the tagger's ids when it made the linker).
-  private var labelIDs: [String: Int32] = [:]
-
-  public init(links: [Link]) {
-    self.links = links
-    var ids: [String: Int32] = [:]
-    for link in links {
-      for label in [link.label] + (link.other.map { [$0] } ?? []) + link.within.sorted() where ids[label] == nil {
-        ids[label] = Int32(ids.count)
-      }
-    }
-    useLabelIDs(ids)
-  }
+  public let links: [Link]
 
   /// The links declared in the rule book's `mention-links` lexicon (none when it is absent),
-  /// with labels numbered by `labelIDs` (the tagger's table).
+  /// with labels numbered by `labelIDs` (the tagger's table, whose ids its annotations carry).
   init(ruleBook: RuleBook, labelIDs: [String: Int32]) {
-    self.init(ruleBook: ruleBook)
-    useLabelIDs(labelIDs)
-  }
-
-  private mutating func useLabelIDs(_ ids: [String: Int32]) {
-    labelIDs = ids
-    for index in links.indices {
-      links[index].labelID = ids[links[index].label] ?? -1
-      links[index].otherID = links[index].other.flatMap { ids[$0] } ?? -1
-      links[index].withinIDs = links[index].within.compactMap { ids[$0] }
-    }
-  }
-
-  /// The links declared in the rule book's `mention-links` lexicon (none when it is absent).
-  public init(ruleBook: RuleBook) {
     guard let lexicon = ruleBook.lexicons[Self.lexiconName] else {
-      self.init(links: [])
+      links = []
       return
     }
     func column(_ entry: LexiconEntry, _ name: String) -> String? {
       guard let index = lexicon.column(name), let value = entry.field(index), !value.isEmpty else { return nil }
       return value
     }
-    let links: [Link] = lexicon.entries.compactMap { entry in
+    links = lexicon.entries.compactMap { entry in
       guard let operationName = column(entry, "operation"), let operation = Operation(rawValue: operationName),
         let key = column(entry, "key")
       else { return nil }
@@ -103,26 +75,24 @@ public struct MentionLinker: Sendable {
       for name in (column(entry, "between") ?? "").split(separator: " ").map(String.init) {
         if let defined = ruleBook.classes[name] { scalars.formUnion(defined.scalars) } else { builtIns.insert(name) }
       }
-      return Link(
+      var link = Link(
         label: label, operation: operation, key: key, other: column(entry, "other"),
         within: Set((column(entry, "within") ?? "").split(separator: " ").map(String.init)),
         unless: unless, between: ClassMatcher(builtIns: builtIns, scalars: scalars, negated: false),
         attribute: column(entry, "other")?.lowercased() ?? "holder",
         reference: RuleReference(id: "link-\(label.lowercased())-\(operation.rawValue)", file: lexicon.file,
                                  line: entry.line))
+      link.labelID = labelIDs[link.label] ?? -1
+      link.otherID = link.other.flatMap { labelIDs[$0] } ?? -1
+      link.withinIDs = link.within.compactMap { labelIDs[$0] }
+      return link
     }
-    self.init(links: links)
   }
 
   /// The annotations with links added (and, for propagate, new mentions), sorted as the
   /// tagger sorts them.
-  /// In place: a copy would copy every annotation's strings at the first change.
-  public func link(_ annotations: inout [Annotation], text: [Unicode.Scalar]) {
-    var labels = annotations.map { labelIDs[$0.label] ?? -1 }
-    link(&annotations, labels: &labels, text: text)
-  }
-
-  /// The same, with the label id of each annotation beside it (kept in step).
+  /// In place: a copy would copy every annotation's strings at the first change. `labels` are
+  /// the annotations' label ids, kept in step.
   func link(_ annotations: inout [Annotation], labels: inout [Int32], text: [Unicode.Scalar]) {
     guard !links.isEmpty, !annotations.isEmpty else { return }
     let count = annotations.count
@@ -246,21 +216,13 @@ public struct MentionLinker: Sendable {
       func edge(_ position: Int) -> Int {
         ending ? annotations[sorted[position]].range.end : annotations[sorted[position]].range.start
       }
-      var low = 0
-      var high = sorted.count
-      while low < high {
-        let middle = (low + high) / 2
-        if edge(middle) < offset { low = middle + 1 } else { high = middle }
-      }
+      var position = sorted.indices.partitionPoint { edge($0) < offset }
       var best: Int?
-      while low < sorted.count, edge(low) == offset {
-        let candidate = sorted[low]
-        if best.map({ annotations[candidate].range.count > annotations[$0].range.count
-          || (annotations[candidate].range.count == annotations[$0].range.count && candidate < $0) }) ?? true
-        {
-          best = candidate
-        }
-        low += 1
+      // Ties come in index order: only a longer mention replaces the first.
+      while position < sorted.count, edge(position) == offset {
+        let candidate = sorted[position]
+        if best.map({ annotations[candidate].range.count > annotations[$0].range.count }) ?? true { best = candidate }
+        position += 1
       }
       return best
     }
@@ -315,11 +277,11 @@ extension MentionLinker {
 
 extension Annotation {
   /// The value of an attribute, if the annotation has it.
-  public func value(_ name: String) -> String? { position(of: name).map { attributes[$0].1 } }
+  public func value(_ name: String) -> String? { attributeIndex(name).map { attributes[$0].1 } }
 
   /// Sets an attribute, replacing an earlier value or appending it.
   public mutating func set(_ name: String, _ value: String) {
-    if let index = position(of: name) {
+    if let index = attributeIndex(name) {
       attributes[index].1 = value
     } else {
       attributes.append((name, value))
@@ -328,7 +290,7 @@ extension Annotation {
 
   /// Where the attribute `name` is: by position, since reading the pairs one by one would copy
   /// (retain) their strings; names of other lengths are told apart without comparing strings.
-  private func position(of name: String) -> Int? {
+  func attributeIndex(_ name: String) -> Int? {
     let length = name.utf8.count
     for index in attributes.indices where attributes[index].0.utf8.count == length && attributes[index].0 == name {
       return index

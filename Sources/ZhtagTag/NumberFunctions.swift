@@ -62,9 +62,7 @@ public enum NumberFunctions {
       return total.description
     },
     "unless": { arguments, _ in
-      // The value, only when the test has none (the figure of an amount that is not a range).
-      guard arguments.count == 2, arguments[0] == nil else { return nil }
-      return arguments[1]
+      arguments.count == 2 ? AttributeFunctions.unless(arguments[0]) { arguments[1] } : nil
     },
     "year-like": { arguments, context in
       // A calendar year written as a number (1900–2099: 2022, 二〇二二): not a count of years.

@@ -436,24 +436,18 @@ struct AnnotationIndex {
 
   /// Whether annotation `index` passes attribute tests (`<GPE zone=new-area>`, `<NUMBER value>`).
   func passes(_ index: Int, _ tests: [AttributeTest]) -> Bool {
-    // By position, not `for … in`: each element read would copy (retain) its strings.
-    let attributes = annotations[index].attributes
-    var found = -1  // the attribute of the previous test's name, or -1
+    // By position, not `for … in` (each element read would copy, and retain, its strings),
+    // and through `annotations[index]` rather than a local copy of the annotation.
+    var found: Int?  // the attribute of the previous test's name
     for testIndex in tests.indices {
-      // Tests of one attribute in a row (class!=rank class!=count) look it up once; names of
-      // other lengths are told apart without a call into String comparison.
+      // Tests of one attribute in a row (class!=rank class!=count) look it up once.
       if testIndex == 0 || tests[testIndex - 1].name != tests[testIndex].name {
-        found = -1
-        let length = tests[testIndex].name.utf8.count
-        for position in attributes.indices
-        where attributes[position].0.utf8.count == length && attributes[position].0 == tests[testIndex].name {
-          found = position
-          break
-        }
+        found = annotations[index].attributeIndex(tests[testIndex].name)
       }
       let ok = tests[testIndex].presence
-        ? (found >= 0) != tests[testIndex].negated
-        : (found >= 0 && attributes[found].1 == tests[testIndex].value) != tests[testIndex].negated
+        ? (found != nil) != tests[testIndex].negated
+        : (found.map { annotations[index].attributes[$0].1 == tests[testIndex].value } ?? false)
+          != tests[testIndex].negated
       if !ok { return false }
     }
     return true

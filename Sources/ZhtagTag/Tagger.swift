@@ -504,13 +504,9 @@ public struct Tagger: Sendable {
         }
       case .function(let function, let arguments):
         return function(arguments.map(resolve), functions)
-      case .first(let options):
-        for option in options {
-          if let value = resolve(option) { return value }
-        }
-        return nil
-      case .when(let test, let then): return resolve(test) == nil ? nil : resolve(then)
-      case .unless(let test, let then): return resolve(test) == nil ? resolve(then) : nil
+      case .first(let options): return AttributeFunctions.first(options.count) { resolve(options[$0]) }
+      case .when(let test, let then): return AttributeFunctions.when(resolve(test)) { resolve(then) }
+      case .unless(let test, let then): return AttributeFunctions.unless(resolve(test)) { resolve(then) }
       case .number(let slot):
         guard let span = match?.span(of: slot) else { return nil }
         return number(span, in: text)
@@ -647,8 +643,8 @@ indirect enum CompiledValue: Sendable {
   /// (`columns`: the attribute's column in each lexicon, by trie index, -1 where it has none).
   case captureAttribute(slot: Int, attribute: String, columns: [Int32])
   case function(AttributeFunction, [CompiledValue])
-  /// `first(…)`, `when(test, value)`, `unless(test, value)`: the functions of the same names,
-  /// evaluated lazily (an argument that cannot change the result is not computed).
+  /// `first(…)`, `when(test, value)`, `unless(test, value)` (AttributeFunctions.swift), with
+  /// their arguments computed only as needed.
   case first([CompiledValue])
   case when(CompiledValue, then: CompiledValue)
   case unless(CompiledValue, then: CompiledValue)
