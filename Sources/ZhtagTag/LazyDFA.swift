@@ -26,8 +26,8 @@ final class LazyDFA {
   private static let stateLimit = 4096
 
   /// Whether the pass can run as a DFA: no annotation instruction (what it reads is not text).
-  static func applies(to program: PatternProgram) -> Bool {
-    program.instructions.allSatisfy { instruction in
+  static func applies(to instructions: [Instruction]) -> Bool {
+    instructions.allSatisfy { instruction in
       if case .annotation = instruction { return false }
       return true
     }

@@ -10,7 +10,7 @@ public enum NumberFunctions {
     "number": { arguments, context in
       guard let text = arguments.first ?? nil else { return nil }
       if let plain = plainDigits(text) { return plain }
-      return context.numerals?.read(text.unicodeScalars)?.value.description
+      return context.numerals?.valueText(text.unicodeScalars)
     },
     "range-low": { arguments, context in
       guard arguments.count == 2, let low = arguments[0], let high = arguments[1],

@@ -59,6 +59,8 @@ public struct NumeralTable: Sendable {
   var longMarks: [Unicode.Scalar: [([Unicode.Scalar], NumeralRole)]] = [:]
   /// Characters of colloquial style (两, 〇…), refused by strict reading.
   var colloquial: Set<Unicode.Scalar> = []
+  /// The characters that are entries by themselves (一, 百, 两…).
+  var singles: [Unicode.Scalar] = []
 
   public init(numerals: Lexicon?, marks: Lexicon?) {
     for lexicon in [numerals, marks].compactMap({ $0 }) {
@@ -72,6 +74,7 @@ public struct NumeralTable: Sendable {
         let key = Array(entry.key.unicodeScalars)
         if key.count == 1 {
           roles[key[0]] = parsed
+          singles.append(key[0])
         } else if let first = key.first {
           longMarks[first, default: []].append((key, parsed))
         }
@@ -152,11 +155,25 @@ struct ScalarRoles: Sendable {
 /// Reads written numbers with a `NumeralTable`.
 public struct NumeralEvaluator: Sendable {
   public let table: NumeralTable
+  /// The value, as `number()` writes it, of each numeral that is one character (一, 三, 两, 百,
+  /// 5): more than half of the numbers the rules read are one of these (dev corpus, 2026-11-22).
+  private var singleValues: [UInt32: String] = [:]
 
-  public init(table: NumeralTable) { self.table = table }
+  public init(table: NumeralTable) {
+    self.table = table
+    for scalar in table.singles + (0x30...0x39).map({ Unicode.Scalar(UInt8($0)) }) {
+      singleValues[scalar.value] = read(CollectionOfOne(scalar))?.value.description
+    }
+  }
 
   public init(lexicons: [String: Lexicon]) {
-    table = NumeralTable(numerals: lexicons["numerals"], marks: lexicons["numeral-marks"])
+    self.init(table: NumeralTable(numerals: lexicons["numerals"], marks: lexicons["numeral-marks"]))
+  }
+
+  /// `read(text)?.value.description`: the value `number()` gives, from the table for one character.
+  func valueText<C: Collection>(_ text: C) -> String? where C.Element == Unicode.Scalar {
+    if text.count == 1, let first = text.first, let value = singleValues[first.value] { return value }
+    return read(text)?.value.description
   }
 
   enum Token: Equatable {

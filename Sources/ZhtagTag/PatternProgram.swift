@@ -180,44 +180,47 @@ enum Instruction: Sendable {
   case match
 }
 
-/// A compiled pattern.
-struct PatternProgram: Sendable {
-  var instructions: [Instruction] = []
-  var captureNames: [String] = []
-  var classes: [ClassMatcher] = []
+/// A compiled pattern. A class with constant fields: the tagger hands programs to the VM for
+/// every attempt, and a struct of ten arrays was copied (ten retains and releases) each time.
+final class PatternProgram: Sendable {
+  let instructions: [Instruction]
+  let captureNames: [String]
+  let classes: [ClassMatcher]
   /// The attribute tests of annotation instructions (`<GPE zone=new-area>`).
-  var tests: [[AttributeTest]] = []
-  /// The program's number in its tagger (set by the tagger), which indexes each VM's DFAs.
-  var id = -1
+  let tests: [[AttributeTest]]
+  /// The program's number in its tagger, which indexes each VM's DFAs (-1: none, no DFA).
+  let id: Int
   /// No annotation instruction: the capture-free pass runs as a lazy DFA (LazyDFA.swift).
-  private(set) var readsOnlyText = false
+  let readsOnlyText: Bool
 
   /// The instructions a match can begin with (after jumps, splits and saves).
-  private(set) var initial: [Int] = []
+  let initial: [Int]
   /// The only capture spans the whole match (`n:(…)`) and carries no payload: a match needs
   /// no capture bookkeeping (FastPass.swift).
-  private(set) var wholeCapture = false
+  let wholeCapture: Bool
   /// For each instruction, the instructions that read a character (or match) reachable from
   /// it through jumps, splits and saves: `closures[closureStarts[pc]..<closureStarts[pc + 1]]`.
   /// Computed once, so the capture-free pass adds a thread without walking the program.
-  private(set) var closureStarts: [Int32] = []
-  private(set) var closures: [Int32] = []
+  let closureStarts: [Int32]
+  let closures: [Int32]
   /// For each entry of `closures`, the capture slots saved on the way to it, in order:
   /// `closureSaves[closureSaveStarts[k]..<closureSaveStarts[k + 1]]`.
-  private(set) var closureSaveStarts: [Int32] = []
-  private(set) var closureSaves: [Int32] = []
-  /// For each entry of `closures`, a number standing for its list of saves (equal lists, equal
-  /// numbers), so that the capture pass tells whether two entries save alike by one comparison.
-  private(set) var closureSaveKeys: [Int32] = []
+  let closureSaveStarts: [Int32]
+  let closureSaves: [Int32]
 
   /// Compiles `node`; `trieIndex` gives the trie of each lexicon name, `labels` the id of each
-  /// annotation label (new labels are added).
+  /// annotation label (new labels are added); `id` is the program's number in its tagger.
   init(_ node: PatternNode, classes definitions: [String: CharacterClassDefinition],
-       trieIndex: [String: Int], labels: inout LabelTable) {
-    compile(node, definitions, trieIndex, &labels)
-    instructions.append(.match)
+       trieIndex: [String: Int], labels: inout LabelTable, id: Int = -1) {
+    var code = ProgramCode()
+    code.compile(node, definitions, trieIndex, &labels)
+    code.instructions.append(.match)
+    let instructions = code.instructions
+    var closureStarts: [Int32] = []
+    var closures: [Int32] = []
+    var closureSaveStarts: [Int32] = []
+    var closureSaves: [Int32] = []
     var marks = [Bool](repeating: false, count: instructions.count)
-    var saveKeys: [[Int32]: Int32] = [:]
     for pc in instructions.indices {
       closureStarts.append(Int32(closures.count))
       for index in marks.indices { marks[index] = false }
@@ -237,16 +240,23 @@ struct PatternProgram: Sendable {
           closures.append(Int32(current))
           closureSaveStarts.append(Int32(closureSaves.count))
           closureSaves += saves
-          if saveKeys[saves] == nil { saveKeys[saves] = Int32(saveKeys.count) }
-          closureSaveKeys.append(saveKeys[saves]!)
         }
       }
     }
     closureStarts.append(Int32(closures.count))
     closureSaveStarts.append(Int32(closureSaves.count))
+    self.instructions = instructions
+    self.captureNames = code.captureNames
+    self.classes = code.classes
+    self.tests = code.tests
+    self.id = id
+    self.closureStarts = closureStarts
+    self.closures = closures
+    self.closureSaveStarts = closureSaveStarts
+    self.closureSaves = closureSaves
     initial = closures[Int(closureStarts[0])..<Int(closureStarts[1])].map { Int($0) }
-    wholeCapture = Self.capturesWholeMatch(instructions, captureNames)
-    readsOnlyText = LazyDFA.applies(to: self)
+    wholeCapture = Self.capturesWholeMatch(instructions, code.captureNames)
+    readsOnlyText = LazyDFA.applies(to: instructions)
   }
 
   /// The class, when the whole program is one character class (a lookbehind such as [^punct]).
@@ -274,9 +284,17 @@ struct PatternProgram: Sendable {
     }
     return false
   }
+}
 
-  private mutating func compile(_ node: PatternNode, _ definitions: [String: CharacterClassDefinition],
-                                _ tries: [String: Int], _ labels: inout LabelTable, capture: Int? = nil) {
+/// What `PatternProgram.init` compiles into before the program's fixed fields are set.
+private struct ProgramCode {
+  var instructions: [Instruction] = []
+  var captureNames: [String] = []
+  var classes: [ClassMatcher] = []
+  var tests: [[AttributeTest]] = []
+
+  mutating func compile(_ node: PatternNode, _ definitions: [String: CharacterClassDefinition],
+                        _ tries: [String: Int], _ labels: inout LabelTable, capture: Int? = nil) {
     let captureOperand = Int32(capture ?? -1)
     switch node {
     case .literal(let scalars):
@@ -528,8 +546,10 @@ struct PatternVM: @unchecked Sendable {
   }
 
   /// The captures of the match from `start` to `target` that the pattern's priorities choose:
-  /// a Pike VM whose threads carry a slot of capture offsets and payloads. Slots are never
-  /// changed once shared: a thread that saves a capture copies its slot first.
+  /// a Pike VM whose threads record only how they were reached (the thread before, the path
+  /// through the program, the payload taken). The first thread to reach an instruction at an
+  /// offset keeps it, as in a VM whose threads carry their captures; the captures of the
+  /// thread that matches are then replayed along its chain, so no thread copies them.
   private mutating func capture(_ program: PatternProgram, tries: [LexiconTrie], text: [Unicode.Scalar],
                                 annotations: AnnotationIndex, at start: Int, endingAt target: Int) -> PatternMatch?
   {
@@ -541,28 +561,27 @@ struct PatternVM: @unchecked Sendable {
     }
     let size = program.instructions.count
     let span = target - start
-    scratch.begin(span: span, size: size, captureWidth: program.captureNames.count * 2,
-                  payloadWidth: program.captureNames.count)
+    scratch.begin(span: span, size: size)
     defer { scratch.end(span: span) }
-    add(0, slot: 0, offset: 0, start: start, program: program, size: size)
+    add(0, from: -1, payload: -1, offset: 0, program: program, size: size)
     for offset in 0...span {
       let position = start + offset
       var item = scratch.firstAt[offset]
       while item >= 0 {
+        let current = item
         let pc = scratch.threadPC[Int(item)]
-        let slot = scratch.threadSlot[Int(item)]
         item = scratch.nextThread[Int(item)]
         steps += 1
         switch program.instructions[Int(pc)] {
         case .match:
-          if position == target { return scratch.result(slot: slot, end: position) }
+          if position == target { return scratch.result(current, start: start, end: position, program: program) }
         case .scalar(let scalar):
           if position < target, text[position] == scalar {
-            add(pc + 1, slot: slot, offset: offset + 1, start: start, program: program, size: size)
+            add(pc + 1, from: current, payload: -1, offset: offset + 1, program: program, size: size)
           }
         case .characterClass(let index):
           if position < target, program.classes[Int(index)].matches(text[position]) {
-            add(pc + 1, slot: slot, offset: offset + 1, start: start, program: program, size: size)
+            add(pc + 1, from: current, payload: -1, offset: offset + 1, program: program, size: size)
           }
         case .lexicon(let trie, let capture):
           ends.removeAll(keepingCapacity: true)
@@ -570,17 +589,13 @@ struct PatternVM: @unchecked Sendable {
             if end <= target { ends.append((end, entry)) }
           }
           for (end, entry) in ends {
-            var next = slot
-            if capture >= 0 {
-              next = scratch.copySlot(slot, payload: Int(capture), value: .entry(trie: Int(trie), entry: entry))
-            }
-            add(pc + 1, slot: next, offset: end - start, start: start, program: program, size: size)
+            let payload = capture >= 0 ? CapturePayload.entry(trie: Int(trie), entry: entry).encoded : -1
+            add(pc + 1, from: current, payload: payload, offset: end - start, program: program, size: size)
           }
         case .annotation(let label, let tests, let capture):
-          annotations.forEach(at: position, label: label, endingBy: target, tests: tests, of: program) { current in
-            var next = slot
-            if capture >= 0 { next = scratch.copySlot(slot, payload: Int(capture), value: .annotation(current)) }
-            add(pc + 1, slot: next, offset: annotations.ends[current] - start, start: start, program: program,
+          annotations.forEach(at: position, label: label, endingBy: target, tests: tests, of: program) { found in
+            let payload = capture >= 0 ? CapturePayload.annotation(found).encoded : -1
+            add(pc + 1, from: current, payload: payload, offset: annotations.ends[found] - start, program: program,
                 size: size)
           }
         case .split, .jump, .save:
@@ -593,33 +608,20 @@ struct PatternVM: @unchecked Sendable {
 
   /// Adds a thread at an offset as the instructions that read a character reachable from `pc`
   /// (in priority order, precomputed with the saves on the way: PatternProgram.closures); each
-  /// instruction at most once per offset. A thread that saves gets a copy of its slot.
-  private func add(_ pc: Int32, slot: Int32, offset: Int, start: Int, program: PatternProgram, size: Int) {
+  /// instruction at most once per offset. `from` is the thread that moved here (-1 for the
+  /// first), `payload` what its move matched (encoded, -1 for none).
+  private func add(_ pc: Int32, from: Int32, payload: Int, offset: Int, program: PatternProgram, size: Int) {
     let scratch = self.scratch
     let base = offset * size
     var index = Int(program.closureStarts[Int(pc)])
     let end = Int(program.closureStarts[Int(pc) + 1])
-    // Neighbouring entries mostly share their saves (one `save` before a whole branch): they
-    // share the copied slot too.
-    var copied: (key: Int32, slot: Int32)?
     while index < end {
       let reached = program.closures[index]
-      let saves = Int(program.closureSaveStarts[index])..<Int(program.closureSaveStarts[index + 1])
-      let key = program.closureSaveKeys[index]
-      index += 1
-      if scratch.seen[base + Int(reached)] == attempt { continue }
-      scratch.seen[base + Int(reached)] = attempt
-      var threadSlot = slot
-      if !saves.isEmpty {
-        if let copied, copied.key == key {
-          threadSlot = copied.slot
-        } else {
-          threadSlot = scratch.copySlot(slot)
-          for save in saves { scratch.setCapture(threadSlot, Int(program.closureSaves[save]), start + offset) }
-          copied = (key, threadSlot)
-        }
+      if scratch.seen[base + Int(reached)] != attempt {
+        scratch.seen[base + Int(reached)] = attempt
+        scratch.append(reached, from: from, path: Int32(index), payload: payload, at: offset)
       }
-      scratch.append(reached, threadSlot, at: offset)
+      index += 1
     }
   }
 }
@@ -643,43 +645,36 @@ final class WorkspacePool<Workspace: Sendable>: Sendable {
 }
 
 /// Raw scratch memory of the capture pass (see FastPassBuffers for why not arrays): waiting
-/// threads per offset in the order added (the order is their priority), the `seen` marks and
-/// the capture slots. Only its VM touches it, so the runtime exclusivity
-/// checks of class properties (a third of the pass's time) are turned off.
+/// threads per offset in the order added (the order is their priority), the `seen` marks, and
+/// per thread how it was reached. Only its VM touches it, so the runtime exclusivity checks of
+/// class properties (a third of the pass's time) are turned off.
 final class CaptureScratch {
   @exclusivity(unchecked) fileprivate var firstAt = RawInts<Int32>(filling: -1)
   @exclusivity(unchecked) fileprivate var lastAt = RawInts<Int32>(filling: -1)
   @exclusivity(unchecked) fileprivate var threadPC = RawInts<Int32>(filling: 0)
-  @exclusivity(unchecked) fileprivate var threadSlot = RawInts<Int32>(filling: 0)
   @exclusivity(unchecked) fileprivate var nextThread = RawInts<Int32>(filling: -1)
+  /// Per thread: the thread it came from (-1: the first), the entry of `closures` it was added
+  /// by (which gives the saves on its way), its offset, and the payload its move matched.
+  @exclusivity(unchecked) private var threadFrom = RawInts<Int32>(filling: -1)
+  @exclusivity(unchecked) private var threadPath = RawInts<Int32>(filling: 0)
+  @exclusivity(unchecked) private var threadOffset = RawInts<Int32>(filling: 0)
+  @exclusivity(unchecked) private var threadPayload = RawInts<Int>(filling: -1)
   @exclusivity(unchecked) fileprivate var threadCount = 0
   @exclusivity(unchecked) fileprivate var seen = RawInts<Int32>(filling: 0)
-  @exclusivity(unchecked) private var captureSlots = RawInts<Int>(filling: -1)
-  /// Payloads encoded as integers (`encode`), -1 for none.
-  @exclusivity(unchecked) private var payloadSlots = RawInts<Int>(filling: -1)
-  @exclusivity(unchecked) private var captureWidth = 0
-  @exclusivity(unchecked) private var payloadWidth = 0
-  @exclusivity(unchecked) private var slotCount = 0
+  /// The chain of the matching thread, first thread first (reused).
+  @exclusivity(unchecked) private var chain: [Int32] = []
 
   deinit {
-    for buffer in [firstAt, lastAt, threadPC, threadSlot, nextThread, seen] { buffer.free() }
-    captureSlots.free()
-    payloadSlots.free()
+    for buffer in [firstAt, lastAt, threadPC, nextThread, threadFrom, threadPath, threadOffset, seen] { buffer.free() }
+    threadPayload.free()
   }
 
   fileprivate func clearSeen() { seen.fill(0) }
 
-  fileprivate func begin(span: Int, size: Int, captureWidth: Int, payloadWidth: Int) {
+  fileprivate func begin(span: Int, size: Int) {
     firstAt.reserve(span + 1)
     lastAt.reserve(span + 1)
     seen.reserve((span + 1) * size)
-    self.captureWidth = captureWidth
-    self.payloadWidth = payloadWidth
-    captureSlots.reserve(captureWidth)
-    for index in 0..<captureWidth { captureSlots[index] = -1 }
-    payloadSlots.reserve(payloadWidth)
-    for index in 0..<payloadWidth { payloadSlots[index] = -1 }
-    slotCount = 1
     threadCount = 0
   }
 
@@ -690,44 +685,58 @@ final class CaptureScratch {
     }
   }
 
-  fileprivate func setCapture(_ slot: Int32, _ capture: Int, _ offset: Int) {
-    captureSlots[Int(slot) * captureWidth + capture] = offset
-  }
-
-  fileprivate func append(_ pc: Int32, _ slot: Int32, at offset: Int) {
-    threadPC.reserve(threadCount + 1)
-    threadSlot.reserve(threadCount + 1)
-    nextThread.reserve(threadCount + 1)
-    let index = Int32(threadCount)
-    threadPC[threadCount] = pc
-    threadSlot[threadCount] = slot
-    nextThread[threadCount] = -1
+  fileprivate func append(_ pc: Int32, from: Int32, path: Int32, payload: Int, at offset: Int) {
+    let index = threadCount
+    if index == threadPC.capacity { growThreads() }
+    threadPC[index] = pc
+    nextThread[index] = -1
+    threadFrom[index] = from
+    threadPath[index] = path
+    threadOffset[index] = Int32(offset)
+    threadPayload[index] = payload
     threadCount += 1
-    if lastAt[offset] >= 0 { nextThread[Int(lastAt[offset])] = index } else { firstAt[offset] = index }
-    lastAt[offset] = index
+    if lastAt[offset] >= 0 { nextThread[Int(lastAt[offset])] = Int32(index) } else { firstAt[offset] = Int32(index) }
+    lastAt[offset] = Int32(index)
   }
 
-  /// A new slot, a copy of `slot`, with one capture offset or payload changed.
-  fileprivate func copySlot(_ slot: Int32, capture: Int? = nil, offset: Int = 0, payload: Int? = nil,
-                            value: CapturePayload? = nil) -> Int32 {
-    let new = slotCount
-    slotCount += 1
-    let from = Int(slot)
-    captureSlots.reserve((new + 1) * captureWidth)
-    payloadSlots.reserve((new + 1) * payloadWidth)
-    for index in 0..<captureWidth { captureSlots[new * captureWidth + index] = captureSlots[from * captureWidth + index] }
-    for index in 0..<payloadWidth { payloadSlots[new * payloadWidth + index] = payloadSlots[from * payloadWidth + index] }
-    if let capture { captureSlots[new * captureWidth + capture] = offset }
-    if let payload, let value { payloadSlots[new * payloadWidth + payload] = value.encoded }
-    return Int32(new)
+  /// The per-thread lists grow together (one check per thread added).
+  @inline(never) private func growThreads() {
+    let count = threadPC.capacity + 1
+    threadPC.reserve(count)
+    nextThread.reserve(count)
+    threadFrom.reserve(count)
+    threadPath.reserve(count)
+    threadOffset.reserve(count)
+    threadPayload.reserve(count)
   }
 
-  fileprivate func result(slot: Int32, end: Int) -> PatternMatch {
-    let slot = Int(slot)
-    let cells = [Int](unsafeUninitializedCapacity: captureWidth + payloadWidth) { buffer, count in
-      for index in 0..<captureWidth { buffer[index] = captureSlots[slot * captureWidth + index] }
-      for index in 0..<payloadWidth { buffer[captureWidth + index] = payloadSlots[slot * payloadWidth + index] }
-      count = captureWidth + payloadWidth
+  /// The match of thread `item`: its captures replayed from the first thread on, in the order
+  /// a thread carrying them would have set them (a move's payload, then the saves on the way
+  /// to the next instruction; a later save of a slot replaces an earlier one).
+  fileprivate func result(_ item: Int32, start: Int, end: Int, program: PatternProgram) -> PatternMatch {
+    chain.removeAll(keepingCapacity: true)
+    var current = item
+    while current >= 0 {
+      chain.append(current)
+      current = threadFrom[Int(current)]
+    }
+    let captureWidth = program.captureNames.count * 2
+    var cells = [Int](repeating: -1, count: captureWidth + program.captureNames.count)
+    for link in chain.reversed() {
+      let thread = Int(link)
+      if threadPayload[thread] != -1 {
+        // The move from the thread before read a lexicon or an annotation with a capture.
+        switch program.instructions[Int(threadPC[Int(threadFrom[thread])])] {
+        case .lexicon(_, let capture), .annotation(_, _, let capture):
+          cells[captureWidth + Int(capture)] = threadPayload[thread]
+        default: break
+        }
+      }
+      let path = Int(threadPath[thread])
+      let position = start + Int(threadOffset[thread])
+      for save in Int(program.closureSaveStarts[path])..<Int(program.closureSaveStarts[path + 1]) {
+        cells[Int(program.closureSaves[save])] = position
+      }
     }
     return PatternMatch(end: end, cells: cells)
   }

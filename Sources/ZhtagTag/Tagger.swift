@@ -182,8 +182,8 @@ public struct Tagger: Sendable {
           ruleLexicons.append(nil)
         }
         func program(_ node: PatternNode) -> PatternProgram {
-          var compiled = PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex, labels: &labels)
-          compiled.id = programCount
+          let compiled = PatternProgram(node, classes: ruleBook.classes, trieIndex: trieIndex, labels: &labels,
+                                        id: programCount)
           programCount += 1
           return compiled
         }
@@ -527,7 +527,7 @@ public struct Tagger: Sendable {
   private func number(_ range: TextRange, in text: [Unicode.Scalar]) -> String? {
     let scalars = text[range.start..<range.end]
     if scalars.allSatisfy(\.isASCIIDigit), let plain = plainDigits(text.string(range)) { return plain }
-    return numerals?.read(scalars)?.value.description
+    return numerals?.valueText(scalars)
   }
 
   // MARK: - Anchors

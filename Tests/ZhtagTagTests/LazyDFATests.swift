@@ -47,9 +47,8 @@ import ZhtagTestSupport
   /// The budget itself: a VM that reads ever new characters after a digit drops its DFAs.
   @Test func aVMDropsItsDFAsPastTheBudget() throws {
     var labels = LabelTable()
-    var program = PatternProgram(try PatternParser.parse("[digit] [any]"), classes: [:], trieIndex: [:],
-                                 labels: &labels)
-    program.id = 0
+    let program = PatternProgram(try PatternParser.parse("[digit] [any]"), classes: [:], trieIndex: [:],
+                                 labels: &labels, id: 0)
     var text: [Unicode.Scalar] = []
     var vm = PatternVM()
     vm.dfaBudget = 100
