@@ -21,13 +21,34 @@ public final class FunctionContext: Sendable {
   /// `time-words` lexicon (both built once per tagger).
   public let numerals: NumeralEvaluator?
   public let timeWords: TimeWords
+  /// Each lexicon's entries by key, for `lookup` (built once per tagger).
+  public let lexiconKeys: LexiconKeys
 
-  public init(ruleBook: RuleBook, tag: TagContext, numerals: NumeralEvaluator?, timeWords: TimeWords) {
+  public init(ruleBook: RuleBook, tag: TagContext, numerals: NumeralEvaluator?, timeWords: TimeWords,
+              lexiconKeys: LexiconKeys) {
     self.ruleBook = ruleBook
     self.tag = tag
     self.numerals = numerals
     self.timeWords = timeWords
+    self.lexiconKeys = lexiconKeys
   }
+}
+
+/// The entries of each lexicon by key (the first entry of a key, as a scan would find it), so
+/// that `lookup` costs two hash lookups whatever the lexicon's size.
+public struct LexiconKeys: Sendable {
+  private let entries: [String: [String: Int]]
+
+  public init(_ lexicons: [String: Lexicon]) {
+    entries = lexicons.mapValues { lexicon in
+      var byKey: [String: Int] = [:]
+      for (index, entry) in lexicon.entries.enumerated() where byKey[entry.key] == nil { byKey[entry.key] = index }
+      return byKey
+    }
+  }
+
+  /// The index of the first entry of `lexicon` whose key is `key`.
+  public func entry(_ lexicon: String, _ key: String) -> Int? { entries[lexicon]?[key] }
 }
 
 /// An attribute function: arguments (nil when a capture matched nothing) to a value, or nil.
@@ -41,9 +62,9 @@ public enum AttributeFunctions {
     "lookup": { arguments, context in
       guard arguments.count == 3, let name = arguments[0], let key = arguments[1], let column = arguments[2],
         let lexicon = context.ruleBook.lexicons[name], let index = lexicon.column(column),
-        let entry = lexicon.entries.first(where: { $0.key == key })
+        let entry = context.lexiconKeys.entry(name, key)
       else { return nil }
-      return entry.field(index)
+      return lexicon.entries[entry].field(index)
     },
     "concat": { arguments, _ in
       let present = arguments.compactMap { $0 }

@@ -34,7 +34,7 @@ public struct MentionLinker: Sendable {
     public var unless: [(name: String, value: String?)] = []
     /// attach: the characters that may stand between the mentions of a list and between the
     /// parts of the key's text (the column `between`: character classes, classes.tsv or built in).
-    var between = ClassMatcher(builtIns: [], scalars: [], negated: false)
+    var between = MentionLinker.noCharacters
     /// attach: the attribute the attached mentions get (`other` in lower case: PERSON → person).
     var attribute = "holder"
     public var reference: RuleReference
@@ -46,6 +46,8 @@ public struct MentionLinker: Sendable {
   }
 
   public static let lexiconName = "mention-links"
+  /// The `between` of a link that has none (made once: a class builds its ASCII table).
+  static let noCharacters = ClassMatcher(builtIns: [], scalars: [], negated: false)
   /// The attribute that points at the first mention, and the one a POST gets.
   public static let refersTo = "refers_to"
   public let links: [Link]
@@ -171,14 +173,14 @@ public struct MentionLinker: Sendable {
       if let value = annotations[index].value(link.key) { return value }
       return text.map { $0.string(annotations[index].range) }
     }
-    var first: [String: Int] = [:]
+    var first: [BytesKey: Int] = [:]
     first.reserveCapacity(order.count)  // grown key by key, it rehashed every key at each doubling
     for index in order {
       guard let value = key(index) else { continue }
-      if let head = first[value] {
+      if let head = first[BytesKey(value)] {
         annotations[index].set(Self.refersTo, "\(annotations[head].range.start)")
       } else {
-        first[value] = index
+        first[BytesKey(value)] = index
       }
     }
     guard let fallback = link.other else { return }
@@ -195,7 +197,7 @@ public struct MentionLinker: Sendable {
       let target = matching.last { annotations[$0].range.start < start } ?? matching.first
       guard let target else { continue }
       // Point at the first mention of that entity.
-      let head = key(target).flatMap { first[$0] } ?? target
+      let head = key(target).flatMap { first[BytesKey($0)] } ?? target
       annotations[index].set(Self.refersTo, "\(annotations[head].range.start)")
     }
   }
@@ -228,10 +230,10 @@ public struct MentionLinker: Sendable {
     }
     var holders: [Int: [Int]] = [:]  // post index → holder starts
     for (index, holder) in annotations.enumerated() where labels[index] == target {
-      guard let named = holder.value(link.key) else { continue }
+      guard let named = holder.value(link.key).map({ Array($0.unicodeScalars) }) else { continue }
       @discardableResult func take(_ post: Int) -> Bool {
         guard labels[post] == link.labelID,
-          Self.names(named, text.string(annotations[post].range), between: link.between),
+          Self.names(named, text[annotations[post].range.start..<annotations[post].range.end], between: link.between),
           !(holders[post] ?? []).contains(holder.range.start)
         else { return false }
         holders[post, default: []].append(holder.range.start)
@@ -259,11 +261,11 @@ public struct MentionLinker: Sendable {
 }
 
 extension MentionLinker {
-  /// Whether `list` (posts as written: 市委常委、区党工委书记) names `item` as one of its parts:
-  /// the item stands between separators (`between`) or at an end, so 总经理 is not named by 副总经理.
-  static func names(_ list: String, _ item: String, between separators: ClassMatcher) -> Bool {
-    let whole = Array(list.unicodeScalars)
-    let part = Array(item.unicodeScalars)
+  /// Whether `whole` (posts as written: 市委常委、区党工委书记) names `part` as one of its parts:
+  /// the part stands between separators (`between`) or at an end, so 总经理 is not named by 副总经理.
+  static func names(_ whole: [Unicode.Scalar], _ part: ArraySlice<Unicode.Scalar>, between separators: ClassMatcher)
+    -> Bool
+  {
     guard !part.isEmpty, part.count <= whole.count else { return false }
     for start in 0...(whole.count - part.count) where whole[start..<start + part.count].elementsEqual(part) {
       let end = start + part.count
@@ -272,6 +274,22 @@ extension MentionLinker {
       }
     }
     return false
+  }
+}
+
+/// A string compared and hashed by its UTF-8 bytes: `String`'s own hashing normalises
+/// non-ASCII text first (a thousand instructions for a short Chinese name). The linker's keys
+/// come from one text and one rule book, already normalised by the decode stage.
+struct BytesKey: Hashable {
+  let text: String
+
+  init(_ text: String) { self.text = text }
+
+  static func == (a: BytesKey, b: BytesKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+
+  func hash(into hasher: inout Hasher) {
+    var text = text
+    text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
   }
 }
 

@@ -121,6 +121,8 @@ public struct Tagger: Sendable {
   private let numerals: NumeralEvaluator?
   /// What the date and time functions read (rules/lexicons/time-words.tsv).
   private let timeWords: TimeWords
+  /// What `lookup` reads.
+  private let lexiconKeys: LexiconKeys
   /// Whether patterns that read only the text run their first pass as a lazy DFA
   /// (LazyDFA.swift); off only in the test that compares both ways.
   var usesLazyDFA = true
@@ -262,6 +264,7 @@ public struct Tagger: Sendable {
     self.linker = MentionLinker(ruleBook: ruleBook, labelIDs: labels.ids)
     self.numerals = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
     self.timeWords = TimeWords(ruleBook.lexicons["time-words"])
+    self.lexiconKeys = LexiconKeys(ruleBook.lexicons)
   }
 
   /// What one call of `tag` works in: the pattern VM and the lists filled per document (emptied,
@@ -298,7 +301,8 @@ public struct Tagger: Sendable {
   public func tag(_ text: [Unicode.Scalar], keepCandidates: Bool = false, context: TagContext = TagContext())
     -> TagResult
   {
-    let functions = FunctionContext(ruleBook: ruleBook, tag: context, numerals: numerals, timeWords: timeWords)
+    let functions = FunctionContext(ruleBook: ruleBook, tag: context, numerals: numerals, timeWords: timeWords,
+                                    lexiconKeys: lexiconKeys)
     var allCandidates: [Candidate] = []
     var work = workspaces.take()
     // A workspace keeps the capacity its largest text needed; after a very long one (a 5 MB
