@@ -16,6 +16,13 @@ struct Automaton: Sendable {
   private var childStart: [Int32] = []
   private var childScalars: [UInt32] = []
   private var childTargets: [Int32] = []
+  /// Per state, in one word read at every step: bits 0–62, one for each child's scalar mod 64
+  /// (63 shares bit 62; most steps from a state find no child, and the bit says so without searching the
+  /// children: with a large lexicon almost every character starts some key); bit 63, whether
+  /// any key ends at the state or on its failure chain (most states emit nothing, and their
+  /// output lists are not read).
+  private var stateBits: [UInt64] = []
+  private static let emitsBit: UInt64 = 1 << 63
   /// Root transitions for the basic plane (0 = none).
   private var rootTable = [Int32](repeating: 0, count: 0x10000)
   private(set) var keyLengths: [Int] = []
@@ -45,9 +52,11 @@ struct Automaton: Sendable {
     }
     let count = outputs.count
     childStart.reserveCapacity(count + 1)
+    stateBits = [UInt64](repeating: 0, count: count)
     for state in 0..<count {
       childStart.append(Int32(childScalars.count))
       for (scalar, target) in children[state].sorted(by: { $0.0 < $1.0 }) {
+        stateBits[state] |= 1 << UInt64(min(scalar & 63, 62))
         childScalars.append(scalar)
         childTargets.append(target)
         if state == 0 && scalar < 0x10000 { rootTable[Int(scalar)] = target }
@@ -89,6 +98,9 @@ struct Automaton: Sendable {
         queue.append(child)
       }
     }
+    for state in 1..<count where hasOutput(Int32(state)) || outputLink[state] > 0 {
+      stateBits[state] |= Self.emitsBit
+    }
   }
 
   @inline(__always) private func hasOutput(_ state: Int32) -> Bool {
@@ -98,6 +110,7 @@ struct Automaton: Sendable {
   /// The child of `state` on `scalar`, or 0 when there is none.
   @inline(__always) private func child(of state: Int32, _ scalar: UInt32) -> Int32 {
     if state == 0 && scalar < 0x10000 { return rootTable[Int(scalar)] }
+    if stateBits[Int(state)] & (1 << UInt64(min(scalar & 63, 62))) == 0 { return 0 }
     var low = Int(childStart[Int(state)])
     var high = Int(childStart[Int(state) + 1])
     if high - low <= 8 {
@@ -130,7 +143,7 @@ struct Automaton: Sendable {
         if state == 0 { break }
         state = failure[Int(state)]
       }
-      if state == 0 { continue }
+      if state == 0 || stateBits[Int(state)] & Self.emitsBit == 0 { continue }
       var emit = hasOutput(state) ? state : outputLink[Int(state)]
       while emit > 0 {
         for key in outputKeys[Int(outputStart[Int(emit)])..<Int(outputStart[Int(emit) + 1])] {

@@ -113,6 +113,11 @@ public struct Tagger: Sendable {
   /// Per rule: its priority, and its attributes in the order declared (read per winner).
   private let priorities: [Int]
   private let attributePlans: [[(name: String, value: CompiledValue)]]
+  /// Per lexicon or words rule whose attributes are all literals and lexicon columns: the
+  /// attributes of each entry (a words rule: one list), made once and shared by every match —
+  /// an annotation then costs no allocation, which also keeps it cheap when a large lexicon's
+  /// construction has left the heap fragmented.
+  private let fixedAttributes: [[[(String, String)]]?]
   /// The lexicon of each lexicon rule, by rule index.
   private let ruleLexicons: [Lexicon?]
   /// Links mentions after the last phase (refers_to, propagated names, posts to persons).
@@ -261,6 +266,27 @@ public struct Tagger: Sendable {
     }
     self.attributePlans = plans
     self.ruleLexicons = ruleLexicons
+    self.fixedAttributes = rules.indices.map { rule in
+      if case .pattern = rules[rule].matcher { return nil }
+      guard plans[rule].allSatisfy({ plan in
+        switch plan.value {
+        case .literal, .lexiconColumn, .nothing: return true
+        default: return false
+        }
+      }) else { return nil }
+      let entries = ruleLexicons[rule]?.entries.map { Optional($0) } ?? [nil]
+      return entries.map { entry in
+        plans[rule].compactMap { plan -> (String, String)? in
+          switch plan.value {
+          case .literal(let text): return (plan.name, text)
+          case .lexiconColumn(let column):
+            guard let text = entry?.field(column), !text.isEmpty else { return nil }
+            return (plan.name, text)
+          default: return nil
+          }
+        }
+      }
+    }
     self.linker = MentionLinker(ruleBook: ruleBook, labelIDs: labels.ids)
     self.numerals = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
     self.timeWords = TimeWords(ruleBook.lexicons["time-words"])
@@ -445,6 +471,8 @@ public struct Tagger: Sendable {
     if candidate.pattern >= 0 {
       attributes = self.attributes(candidate.rule, entry: nil, match: matches[Int(candidate.match)], text, index,
                                    functions)
+    } else if let fixed = fixedAttributes[candidate.rule] {
+      attributes = fixed[max(Int(candidate.entry), 0)]
     } else {
       let entry = candidate.entry >= 0 ? ruleLexicons[candidate.rule]?.entries[Int(candidate.entry)] : nil
       attributes = self.attributes(candidate.rule, entry: entry, match: nil, text, index, functions)
