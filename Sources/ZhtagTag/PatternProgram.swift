@@ -661,8 +661,6 @@ final class CaptureScratch {
   @exclusivity(unchecked) private var threadPayload = RawInts<Int>(filling: -1)
   @exclusivity(unchecked) fileprivate var threadCount = 0
   @exclusivity(unchecked) fileprivate var seen = RawInts<Int32>(filling: 0)
-  /// The chain of the matching thread, first thread first (reused).
-  @exclusivity(unchecked) private var chain: [Int32] = []
 
   deinit {
     for buffer in [firstAt, lastAt, threadPC, nextThread, threadFrom, threadPath, threadOffset, seen] { buffer.free() }
@@ -710,33 +708,33 @@ final class CaptureScratch {
     threadPayload.reserve(count)
   }
 
-  /// The match of thread `item`: its captures replayed from the first thread on, in the order
-  /// a thread carrying them would have set them (a move's payload, then the saves on the way
-  /// to the next instruction; a later save of a slot replaces an earlier one).
+  /// The match of thread `item`: its captures as a thread carrying them would have set them
+  /// (a move's payload, then the saves on the way to the next instruction; a later write of a
+  /// cell replaces an earlier one). Read back from the last thread to the first, so the first
+  /// write met for a cell is the one that stands (written values are never -1).
   fileprivate func result(_ item: Int32, start: Int, end: Int, program: PatternProgram) -> PatternMatch {
-    chain.removeAll(keepingCapacity: true)
-    var current = item
-    while current >= 0 {
-      chain.append(current)
-      current = threadFrom[Int(current)]
-    }
     let captureWidth = program.captureNames.count * 2
     var cells = [Int](repeating: -1, count: captureWidth + program.captureNames.count)
-    for link in chain.reversed() {
-      let thread = Int(link)
+    var thread = Int(item)
+    while thread >= 0 {
+      let path = Int(threadPath[thread])
+      let position = start + Int(threadOffset[thread])
+      var save = Int(program.closureSaveStarts[path + 1]) - 1
+      while save >= Int(program.closureSaveStarts[path]) {
+        let slot = Int(program.closureSaves[save])
+        if cells[slot] == -1 { cells[slot] = position }
+        save -= 1
+      }
+      let from = Int(threadFrom[thread])
       if threadPayload[thread] != -1 {
         // The move from the thread before read a lexicon or an annotation with a capture.
-        switch program.instructions[Int(threadPC[Int(threadFrom[thread])])] {
+        switch program.instructions[Int(threadPC[from])] {
         case .lexicon(_, let capture), .annotation(_, _, let capture):
-          cells[captureWidth + Int(capture)] = threadPayload[thread]
+          if cells[captureWidth + Int(capture)] == -1 { cells[captureWidth + Int(capture)] = threadPayload[thread] }
         default: break
         }
       }
-      let path = Int(threadPath[thread])
-      let position = start + Int(threadOffset[thread])
-      for save in Int(program.closureSaveStarts[path])..<Int(program.closureSaveStarts[path + 1]) {
-        cells[Int(program.closureSaves[save])] = position
-      }
+      thread = from
     }
     return PatternMatch(end: end, cells: cells)
   }
