@@ -57,6 +57,25 @@ func tagged(_ rules: [[TagRule]], _ text: String, classes: [String: CharacterCla
     #expect(tagged([[rule]], "嘉兴经济技术开发区召开") == ["ZONE⟦嘉兴经济技术开发区⟧{kind=etdz}"])
   }
 
+  /// Captures come from the thread that reaches a place first, as in a Pike VM whose threads
+  /// carry their captures: a lexicon entry read in one step arrives before the greedy
+  /// characters that would leave it a shorter entry (经济开发区 whole, not 经济 + 开发区). The
+  /// capture pass must keep this order: a depth-first pass would give the greedy reading.
+  @Test func capturesComeFromTheFirstThreadToArrive() {
+    let nested = Lexicon(name: "kinds", file: "kinds.txt", columns: ["kind"], entries: [
+      LexiconEntry(key: "经济开发区", fields: ["edz"], line: 1),
+      LexiconEntry(key: "开发区", fields: ["dz"], line: 2),
+    ])
+    let rule = patternRule("z", "ZONE", "[han]{0,4} k:@kinds",
+                           attributes: [("k", .column("k")), ("kind", .captureAttribute(capture: "k", attribute: "kind"))])
+    let tagger = Tagger(ruleBook: RuleBook(phases: [Phase(name: "p", rules: [rule])], lexicons: ["kinds": nested]))
+    let text = Array("嘉兴经济开发区".unicodeScalars)
+    let found = tagger.tag(text).annotations.map { annotation in
+      "\(text.string(annotation.range)) " + annotation.attributes.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+    }
+    #expect(found == ["嘉兴经济开发区 k=经济开发区,kind=edz"])
+  }
+
   @Test func annotationReferencesWithAttributeTests() {
     let gpe = TagRule(reference: RuleReference(id: "g", file: "mem.yaml", line: 1), label: "GPE", priority: 0,
                       matcher: .words(["嘉兴", "随州"]), attributes: ["level": .literal("city")],
