@@ -86,6 +86,9 @@ def peers(suite):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: scripts/eval_html_daniel.py ANNOTATIONS.jsonl DANIEL_DIR\n"
+                 "       scripts/eval_html_daniel.py --peers DANIEL_DIR")
     if sys.argv[1] == "--peers":
         peers(sys.argv[2])
     else:

@@ -64,4 +64,13 @@ extension Array where Element == Unicode.Scalar {
 extension String {
   /// The scalars of a string, as the array every stage works on.
   public var scalars: [Unicode.Scalar] { Array(unicodeScalars) }
+
+  /// Without the horizontal spaces (`isHorizontalSpace`) at either end: how rule files' cells
+  /// and expressions are read.
+  public func trimmingSpaces() -> String {
+    var scalars = Substring(self).unicodeScalars[...]
+    while let first = scalars.first, first.isHorizontalSpace { scalars = scalars.dropFirst() }
+    while let last = scalars.last, last.isHorizontalSpace { scalars = scalars.dropLast() }
+    return String(String.UnicodeScalarView(scalars))
+  }
 }

@@ -108,12 +108,3 @@ extension Pipeline {
     }
   }
 }
-
-extension String {
-  func trimmingSpaces() -> String {
-    var scalars = Substring(self).unicodeScalars[...]
-    while let first = scalars.first, first.isHorizontalSpace { scalars = scalars.dropFirst() }
-    while let last = scalars.last, last.isHorizontalSpace { scalars = scalars.dropLast() }
-    return String(String.UnicodeScalarView(scalars))
-  }
-}

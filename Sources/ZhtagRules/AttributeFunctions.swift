@@ -1,6 +1,8 @@
 // The functions rule authors may call in attribute values, with their arity, so that the
 // loader can check every call; the engine (ZhtagTag) implements them.
 
+import ZhtagCore
+
 /// The name and the number of arguments of an attribute function.
 public struct AttributeFunctionSignature: Hashable, Sendable {
   public var name: String
@@ -75,14 +77,5 @@ enum AttributeValueParser {
       }
     }
     return .success(.function(name: name, arguments: arguments))
-  }
-}
-
-extension String {
-  func trimmingSpaces() -> String {
-    var slice = Substring(self)
-    while slice.first == " " { slice = slice.dropFirst() }
-    while slice.last == " " { slice = slice.dropLast() }
-    return String(slice)
   }
 }
