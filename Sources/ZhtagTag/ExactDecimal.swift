@@ -169,15 +169,36 @@ public struct ExactDecimal: Hashable, Sendable, Comparable, CustomStringConverti
 
   /// Plain decimal notation, never an exponent: `244700000000`, `-0.001`, `2.5`.
   public var description: String {
-    let negative = mantissa < 0
-    var digits = String(mantissa.magnitude)
+    // Written as bytes, digits from a 64-bit integer when the mantissa fits one (nearly all
+    // numbers): String(Int128) and String edits cost several times the reading of the number.
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(48)
+    if mantissa < 0 { bytes.append(UInt8(ascii: "-")) }
+    let first = bytes.count
+    var magnitude = mantissa.magnitude
+    if magnitude <= UInt128(UInt64.max) {
+      var small = UInt64(magnitude)
+      repeat {
+        bytes.append(UInt8(truncatingIfNeeded: small % 10) + UInt8(ascii: "0"))
+        small /= 10
+      } while small > 0
+    } else {
+      repeat {
+        bytes.append(UInt8(truncatingIfNeeded: magnitude % 10) + UInt8(ascii: "0"))
+        magnitude /= 10
+      } while magnitude > 0
+    }
+    bytes[first...].reverse()
     if exponent >= 0 {
-      if mantissa != 0 { digits += String(repeating: "0", count: exponent) }
+      if mantissa != 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: exponent)) }
     } else {
       let places = -exponent
-      if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
-      digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
+      let digits = bytes.count - first
+      if digits <= places {
+        bytes.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: places - digits + 1), at: first)
+      }
+      bytes.insert(UInt8(ascii: "."), at: bytes.count - places)
     }
-    return negative ? "-" + digits : digits
+    return String(decoding: bytes, as: UTF8.self)
   }
 }

@@ -30,6 +30,13 @@ func value(_ text: String, strict: Bool = false) -> String {
     #expect(ExactDecimal(parsing: ".5")!.description == "0.5")
     #expect(ExactDecimal(parsing: "1,100.9")!.description == "1100.9")
     #expect(ExactDecimal(parsing: "abc") == nil)
+    // Printing: a sign before padded decimals, mantissas past 64 bits, zero.
+    #expect(ExactDecimal(mantissa: -5, exponent: -2).description == "-0.05")
+    #expect(ExactDecimal(mantissa: -123, exponent: -1).description == "-12.3")
+    #expect(ExactDecimal(parsing: "123456789012345678901234567")!.description == "123456789012345678901234567")
+    #expect(ExactDecimal(parsing: "-1234567890123456789012.5")!.description == "-1234567890123456789012.5")
+    #expect(ExactDecimal(mantissa: Int128.min + 1, exponent: 0).description == String(Int128.min + 1))
+    #expect(ExactDecimal.zero.description == "0")
   }
 
   @Test func arithmeticIsExactOrRefuses() {
