@@ -169,36 +169,56 @@ public struct ExactDecimal: Hashable, Sendable, Comparable, CustomStringConverti
 
   /// Plain decimal notation, never an exponent: `244700000000`, `-0.001`, `2.5`.
   public var description: String {
-    // Written as bytes, digits from a 64-bit integer when the mantissa fits one (nearly all
-    // numbers): String(Int128) and String edits cost several times the reading of the number.
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(48)
-    if mantissa < 0 { bytes.append(UInt8(ascii: "-")) }
-    let first = bytes.count
-    var magnitude = mantissa.magnitude
-    if magnitude <= UInt128(UInt64.max) {
-      var small = UInt64(magnitude)
-      repeat {
-        bytes.append(UInt8(truncatingIfNeeded: small % 10) + UInt8(ascii: "0"))
-        small /= 10
-      } while small > 0
-    } else {
-      repeat {
-        bytes.append(UInt8(truncatingIfNeeded: magnitude % 10) + UInt8(ascii: "0"))
-        magnitude /= 10
-      } while magnitude > 0
-    }
-    bytes[first...].reverse()
-    if exponent >= 0 {
-      if mantissa != 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: exponent)) }
-    } else {
-      let places = -exponent
-      let digits = bytes.count - first
-      if digits <= places {
-        bytes.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: places - digits + 1), at: first)
+    // Written into a buffer on the stack, digits from a 64-bit integer when the mantissa fits
+    // one (nearly all numbers): String(Int128) and String edits cost more; a short result
+    // is then a small string, with no allocation at all.
+    let capacity = 44 + abs(exponent)  // sign, 39 digits, point, leading zeros or exponent zeros
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { bytes in
+      var count = 0
+      if mantissa < 0 {
+        bytes[0] = UInt8(ascii: "-")
+        count = 1
       }
-      bytes.insert(UInt8(ascii: "."), at: bytes.count - places)
+      let first = count
+      var magnitude = mantissa.magnitude
+      if magnitude <= UInt128(UInt64.max) {
+        var small = UInt64(magnitude)
+        repeat {
+          bytes[count] = UInt8(truncatingIfNeeded: small % 10) + UInt8(ascii: "0")
+          count += 1
+          small /= 10
+        } while small > 0
+      } else {
+        repeat {
+          bytes[count] = UInt8(truncatingIfNeeded: magnitude % 10) + UInt8(ascii: "0")
+          count += 1
+          magnitude /= 10
+        } while magnitude > 0
+      }
+      bytes[first..<count].reverse()
+      if exponent >= 0 {
+        if mantissa != 0 {
+          for _ in 0..<exponent {
+            bytes[count] = UInt8(ascii: "0")
+            count += 1
+          }
+        }
+      } else {
+        let places = -exponent
+        let digits = count - first
+        if digits <= places {
+          // Shift the digits right and put zeros before them: 5 with 2 places is 0.05.
+          let zeros = places - digits + 1
+          for index in stride(from: count - 1, through: first, by: -1) { bytes[index + zeros] = bytes[index] }
+          for index in first..<first + zeros { bytes[index] = UInt8(ascii: "0") }
+          count += zeros
+        }
+        // The point before the last `places` digits.
+        for index in stride(from: count - 1, through: count - places, by: -1) { bytes[index + 1] = bytes[index] }
+        bytes[count - places] = UInt8(ascii: ".")
+        count += 1
+      }
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self)
     }
-    return String(decoding: bytes, as: UTF8.self)
   }
 }
