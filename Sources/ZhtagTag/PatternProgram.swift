@@ -195,6 +195,11 @@ final class PatternProgram: Sendable {
 
   /// The instructions a match can begin with (after jumps, splits and saves).
   let initial: [Int]
+  /// For a pattern that opens with one annotation (`zone:<ZONE> body:@org-bodies`): the
+  /// instructions that can read right after it, or nil (another opening, or the pattern may
+  /// end after the annotation). Most annotations of a frequent label are not followed by what
+  /// the pattern needs, and this finds it without an attempt (`canContinue`).
+  let afterOpeningAnnotation: [Int]?
   /// The only capture spans the whole match (`n:(…)`) and carries no payload: a match needs
   /// no capture bookkeeping (FastPass.swift).
   let wholeCapture: Bool
@@ -255,6 +260,13 @@ final class PatternProgram: Sendable {
     self.closureSaveStarts = closureSaveStarts
     self.closureSaves = closureSaves
     initial = closures[Int(closureStarts[0])..<Int(closureStarts[1])].map { Int($0) }
+    if initial.count == 1, case .annotation = instructions[initial[0]] {
+      let after = closures[Int(closureStarts[initial[0] + 1])..<Int(closureStarts[initial[0] + 2])].map { Int($0) }
+      let mayEnd = after.contains { if case .match = instructions[$0] { return true } else { return false } }
+      afterOpeningAnnotation = mayEnd ? nil : after
+    } else {
+      afterOpeningAnnotation = nil
+    }
     wholeCapture = Self.capturesWholeMatch(instructions, code.captureNames)
     readsOnlyText = LazyDFA.applies(to: instructions)
   }
@@ -264,6 +276,27 @@ final class PatternProgram: Sendable {
     guard instructions.count == 2, case .characterClass(let index) = instructions[0], case .match = instructions[1]
     else { return nil }
     return classes[Int(index)]
+  }
+
+  /// Whether a match whose opening annotation ends at `position` can go on: some instruction
+  /// of `afterOpeningAnnotation` accepts what is there (a character, a lexicon entry's first
+  /// character, an annotation of the label). True when the program has no such list.
+  func canContinue(at position: Int, in text: [Unicode.Scalar], tries: [LexiconTrie],
+                   annotations: AnnotationIndex) -> Bool {
+    guard let after = afterOpeningAnnotation else { return true }
+    for pc in after {
+      switch instructions[pc] {
+      case .scalar(let scalar): if position < text.count && text[position] == scalar { return true }
+      case .characterClass(let index):
+        if position < text.count && classes[Int(index)].matches(text[position]) { return true }
+      case .lexicon(let trie, _):
+        if position < text.count && tries[Int(trie)].child(0, text[position]) != nil { return true }
+      case .annotation(let label, _, _):
+        if annotations.hasAnnotation(at: position, label: label) { return true }
+      default: return true
+      }
+    }
+    return false
   }
 
   /// Whether the program's first instruction saves `slot` (a capture that opens the pattern).
@@ -450,6 +483,16 @@ struct AnnotationIndex {
       else { continue }
       body(current)
     }
+  }
+
+  /// Whether an annotation with the label starts at `position`.
+  func hasAnnotation(at position: Int, label: Int32) -> Bool {
+    var index = position < firstAt.count ? firstAt[position] : -1
+    while index >= 0 {
+      if labels[Int(index)] == label { return true }
+      index = nextSameStart[Int(index)]
+    }
+    return false
   }
 
   /// Whether annotation `index` passes attribute tests (`<GPE zone=new-area>`, `<NUMBER value>`).

@@ -386,7 +386,12 @@ public struct Tagger: Sendable {
         case .label(let label, let minOffset, let maxOffset):
           // Only annotations that pass the anchor's tests (<GPE zone=new-area>) can start a match.
           let tests = phase.labelTests[patternIndex]
+          let program = phase.patterns[patternIndex].program
+          let opens = minOffset == 0 && maxOffset == 0  // the annotation opens every match
           for annotation in index.byLabel[Int(label)] where tests.isEmpty || index.passes(Int(annotation), tests) {
+            if opens, !program.canContinue(at: index.ends[Int(annotation)], in: text, tries: tries, annotations: index) {
+              continue
+            }
             let start = index.annotations[Int(annotation)].range.start
             for offset in minOffset...maxOffset where start - offset >= 0 { work.positions.append(start - offset) }
           }

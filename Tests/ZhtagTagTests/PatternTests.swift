@@ -86,6 +86,26 @@ func tagged(_ rules: [[TagRule]], _ text: String, classes: [String: CharacterCla
     #expect(tagged([[gpe], [notCity]], "随州高新区") == ["GPE⟦随州⟧{level=city}"])
   }
 
+  /// Patterns that open with an annotation are tried only where what follows it can go on
+  /// (a character, a class, a lexicon entry, another annotation) or where the pattern may end:
+  /// each kind of continuation still matches, and none is tried where nothing can follow.
+  @Test func patternsOpeningWithAnAnnotationMatchEachContinuation() {
+    let gpe = TagRule(reference: RuleReference(id: "g", file: "mem.yaml", line: 1), label: "GPE", priority: 0,
+                      matcher: .words(["嘉兴", "随州"]), attributes: [:], attributeOrder: [], examples: [], rejects: [])
+    let text = "嘉兴市委，随州高新区，嘉兴随州，随州5家，嘉兴。"
+    let continuations = [
+      ("<GPE> 市委", ["X⟦嘉兴市委⟧"]),
+      ("<GPE> @kinds", ["X⟦随州高新区⟧"]),
+      ("<GPE> <GPE>", ["X⟦嘉兴随州⟧"]),
+      ("<GPE> [digit] 家", ["X⟦随州5家⟧"]),
+      ("<GPE> (市委)?", ["X⟦嘉兴市委⟧", "X⟦随州⟧", "X⟦嘉兴⟧", "X⟦随州⟧", "X⟦随州⟧", "X⟦嘉兴⟧"]),
+    ]
+    for (pattern, expected) in continuations {
+      let found = tagged([[gpe], [patternRule("x", "X", pattern)]], text).filter { $0.hasPrefix("X") }
+      #expect(found == expected, "\(pattern)")
+    }
+  }
+
   @Test func attributeFunctionsComputeValues() {
     let rule = patternRule("f", "ZONE", "p:(嘉兴|随州) k:@kinds",
                            attributes: [("kind", .function(name: "lookup", arguments: [.literal("kinds"), .column("k"), .literal("kind")])),
