@@ -20,6 +20,9 @@ public struct QuotaBuilder: Sendable {
   let trimStart: [[Unicode.Scalar]]
   let trimEnd: [[Unicode.Scalar]]
   let targetWords: [[Unicode.Scalar]]
+  /// A bit per first character of a target word (by value mod 64): the sentence before a figure
+  /// is scanned once, stopping only where a target word may begin.
+  let targetFirsts: UInt64
   /// The time words (time-by, time-as-of) with their roles, longest first.
   let timeWords: [([Unicode.Scalar], Set<String>)]
   let evaluator: NumeralEvaluator?
@@ -50,6 +53,7 @@ public struct QuotaBuilder: Sendable {
     trimStart = byRole["trim-start"] ?? []
     trimEnd = byRole["trim-end"] ?? []
     targetWords = byRole["target"] ?? []
+    targetFirsts = targetWords.reduce(0) { bits, word in word.first.map { bits | 1 << UInt64($0.value & 63) } ?? bits }
     timeWords = sortedWords { $0.contains("time-by") || $0.contains("time-as-of") }
       .map { ($0, words[String(String.UnicodeScalarView($0))] ?? []) }
     evaluator = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
@@ -267,7 +271,7 @@ public struct QuotaBuilder: Sendable {
     // 的目标 after it, or a time after the publication year.
     let before = Array(text[sentence.start..<quota.range.start])
     let after = Array(text[quota.range.end..<min(sentence.end, quota.range.end + 30)])
-    let target = fields[QuotaField.timeRelation.rawValue] == "by" || targetWords.contains { word in contains(before, word) }
+    let target = fields[QuotaField.timeRelation.rawValue] == "by" || containsAny(before, targetWords, firsts: targetFirsts)
       || contains(after, Array("的目标".unicodeScalars))
       || laterThanPublication(fields[QuotaField.timeValue.rawValue], document.meta["date"]?.value)
     let kind: String
@@ -367,6 +371,17 @@ public struct QuotaBuilder: Sendable {
       }
     }
     return (Array(words), dropped)
+  }
+
+  /// Whether any of `words` occurs in `scalars`; `firsts` has a bit for each word's first
+  /// character (mod 64).
+  func containsAny(_ scalars: [Unicode.Scalar], _ words: [[Unicode.Scalar]], firsts: UInt64) -> Bool {
+    for index in scalars.indices where firsts & (1 << UInt64(scalars[index].value & 63)) != 0 {
+      for word in words where word.first == scalars[index] && index + word.count <= scalars.count {
+        if scalars[index..<(index + word.count)].elementsEqual(word) { return true }
+      }
+    }
+    return false
   }
 
   func contains(_ scalars: [Unicode.Scalar], _ word: [Unicode.Scalar]) -> Bool {
