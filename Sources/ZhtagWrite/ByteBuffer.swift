@@ -20,6 +20,13 @@ struct ByteBuffer {
   /// The bytes written, as an array.
   var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+  /// Appends again `length` bytes written earlier, from offset `start`.
+  mutating func repeatBytes(from start: Int, count length: Int) {
+    reserve(length)
+    (base + count).update(from: base + start, count: length)
+    count &+= length
+  }
+
   /// Forgets the bytes after the first `length`.
   mutating func truncate(to length: Int) { count = length }
 

@@ -156,6 +156,9 @@ public enum JSONLRecord {
 
   /// An article's entities: the array is read in place (no copy of each annotation's strings).
   private static func writeEntities(_ json: inout JSONWriter, _ document: Document, _ map: SourceMap) {
+    // An entity's rule and phase come last and repeat across the document (one rule makes many
+    // entities): they are written out once per rule and then copied from the first writing.
+    var written: [ObjectIdentifier: (phase: String, start: Int, count: Int)] = [:]
     document.text.withUnsafeBufferPointer { text in
       document.entities.withUnsafeBufferPointer { entities in
         for index in entities.indices {
@@ -174,8 +177,15 @@ public enum JSONLRecord {
             for attribute in attributes.indices { json.field(dynamic: attributes[attribute].0, attributes[attribute].1) }
           }
           json.endObject()
-          rule(&json, entities[index].rule)
-          json.field("phase", entities[index].phase)
+          let reference = ObjectIdentifier(entities[index].rule)
+          if let earlier = written[reference], earlier.phase == entities[index].phase {
+            json.repeatFields(from: earlier.start, count: earlier.count)
+          } else {
+            let start = json.byteCount
+            rule(&json, entities[index].rule)
+            json.field("phase", entities[index].phase)
+            written[reference] = (entities[index].phase, start, json.byteCount - start)
+          }
           json.endObject()
         }
       }

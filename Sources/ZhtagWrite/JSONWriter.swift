@@ -18,6 +18,16 @@ public struct JSONWriter: ~Copyable {
   /// What has been written so far.
   public var bytes: [UInt8] { out.array }
 
+  /// How many bytes have been written so far.
+  var byteCount: Int { out.count }
+
+  /// Writes again the `count` bytes written from `start` on: a run of fields (with the comma
+  /// before them) that repeats from item to item.
+  mutating func repeatFields(from start: Int, count: Int) {
+    out.repeatBytes(from: start, count: count)
+    needsComma = true
+  }
+
   @inline(__always) private mutating func separator() {
     if needsComma { out.append(UInt8(ascii: ",")) }
     needsComma = true
