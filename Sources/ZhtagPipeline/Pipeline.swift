@@ -129,15 +129,25 @@ public struct Pipeline: Sendable {
   /// (On bytes, ASCII case folded: String.lowercased and Foundation's contains cost ~2% of
   /// a whole run.)
   static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
-    let head = bytes.prefix(512).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-    return contains(head, "<!doctype html") || contains(head, "<html")
+    bytes.withUnsafeBufferPointer { buffer in
+      let head = UnsafeBufferPointer(rebasing: buffer.prefix(512))
+      return contains(head, "<!doctype html") || contains(head, "<html")
+    }
   }
 
-  private static func contains(_ bytes: [UInt8], _ needle: StaticString) -> Bool {
-    let needle = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-    guard bytes.count >= needle.count else { return false }
-    for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
-      if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+  /// Whether `needle` (lower case) occurs in `bytes`, ASCII letters compared in lower case.
+  private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+    let length = needle.utf8CodeUnitCount
+    let wanted = needle.utf8Start
+    guard bytes.count >= length else { return false }
+    for start in 0...(bytes.count - length) {
+      var matched = 0
+      while matched < length {
+        let byte = bytes[start + matched]
+        guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == wanted[matched] else { break }
+        matched += 1
+      }
+      if matched == length { return true }
     }
     return false
   }

@@ -28,6 +28,16 @@ func processHTML(_ html: String) throws -> Document {
     </body></html>
     """
 
+  /// HTML is recognised by `<!doctype html` or `<html` in the first 512 bytes, in any case.
+  @Test func htmlIsRecognisedByItsOpening() throws {
+    let body = "<body><p>园区召开项目推进会。</p></body></html>"
+    #expect(try processHTML("<!DOCTYPE HTML>" + body).source.kind == .html)
+    #expect(try processHTML("\n  <Html lang=\"zh\">" + body).source.kind == .html)
+    #expect(try processHTML("园区召开项目推进会。<htm>").source.kind == .text)
+    let late = String(repeating: "园", count: 200) + "<html>"  // 600 bytes before it
+    #expect(try processHTML(late).source.kind == .text)
+  }
+
   @Test func textBlocksWithoutMarkupScriptsOrFurniture() throws {
     let document = try processHTML(Self.page)
     #expect(document.source.kind == .html)
