@@ -25,7 +25,7 @@ extension Document {
   /// Re-derives the text-side range of every repair from the final source map (after clean
   /// has cut text, earlier positions have moved).
   public mutating func remapRepairs() {
-    let forward = sourceMap.inverted
+    var forward = SourceMap.Reader(sourceMap.inverted)  // repairs come in order
     for index in repairs.indices {
       repairs[index].range = forward.sourceRange(repairs[index].sourceRange)
     }

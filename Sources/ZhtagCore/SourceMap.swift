@@ -52,8 +52,13 @@ public struct SourceMap: Hashable, Sendable {
 
   /// The source offset where a span starting at text offset `offset` starts.
   public func sourceStart(_ offset: Int) -> Int {
+    sourceStart(offset, lastEditBefore: edits.partitionPoint { $0.textStart <= offset })
+  }
+
+  /// `sourceStart` given the first edit that starts after `offset` (`point`).
+  fileprivate func sourceStart(_ offset: Int, lastEditBefore point: Int) -> Int {
     // Last edit with textStart <= offset.
-    guard let index = lastEdit(startingAtOrBefore: offset) else { return offset }
+    guard let index = lastEdit(before: point) else { return offset }
     let edit = edits[index]
     if offset < edit.textEnd { return edit.sourceStart }
     if offset == edit.textStart && edit.textStart == edit.textEnd { return edit.sourceEnd }
@@ -62,8 +67,11 @@ public struct SourceMap: Hashable, Sendable {
 
   /// The source offset where a span ending at text offset `offset` ends.
   public func sourceEnd(_ offset: Int) -> Int {
-    // First edit with textEnd >= offset.
-    let low = edits.partitionPoint { $0.textEnd < offset }
+    sourceEnd(offset, firstEditFrom: edits.partitionPoint { $0.textEnd < offset })
+  }
+
+  /// `sourceEnd` given the first edit with `textEnd >= offset` (`low`).
+  fileprivate func sourceEnd(_ offset: Int, firstEditFrom low: Int) -> Int {
     if low == edits.count {
       guard let last = edits.last else { return offset }
       return last.sourceEnd + (offset - last.textEnd)
@@ -83,6 +91,34 @@ public struct SourceMap: Hashable, Sendable {
     return TextRange(sourceStart(range.start), sourceEnd(range.end))
   }
 
+  /// Answers `sourceRange` as the map does, for many ranges in (nearly) increasing order — an
+  /// article's entities, its repairs: each search starts where the one before ended.
+  public struct Reader {
+    public let map: SourceMap
+    private var startHint = 0
+    private var endHint = 0
+
+    public init(_ map: SourceMap) { self.map = map }
+
+    public mutating func sourceRange(_ range: TextRange) -> TextRange {
+      if range.isEmpty {
+        let start = sourceEnd(range.start)
+        return TextRange(start, max(start, sourceEnd(range.end)))
+      }
+      return TextRange(sourceStart(range.start), sourceEnd(range.end))
+    }
+
+    private mutating func sourceStart(_ offset: Int) -> Int {
+      startHint = map.edits.partitionPoint(near: startHint) { $0.textStart <= offset }
+      return map.sourceStart(offset, lastEditBefore: startHint)
+    }
+
+    private mutating func sourceEnd(_ offset: Int) -> Int {
+      endHint = map.edits.partitionPoint(near: endHint) { $0.textEnd < offset }
+      return map.sourceEnd(offset, firstEditFrom: endHint)
+    }
+  }
+
   /// The text range that a source range ended up as (empty when it was deleted).
   public func textRange(_ range: TextRange) -> TextRange {
     inverted.sourceRange(range)
@@ -98,11 +134,11 @@ public struct SourceMap: Hashable, Sendable {
       })
   }
 
-  private func lastEdit(startingAtOrBefore offset: Int) -> Int? {
-    let low = edits.partitionPoint { $0.textStart <= offset }
+  /// The last edit that starts at or before an offset, given the first that starts after it.
+  private func lastEdit(before point: Int) -> Int? {
     // Several edits can start at one offset only if the earlier is a deletion; prefer the one
     // that covers `offset`.
-    return low == 0 ? nil : low - 1
+    point == 0 ? nil : point - 1
   }
 
   /// The map of a later rewrite composed onto this one: `later` maps a newer text to this

@@ -12,7 +12,7 @@ public enum JSONLRecord {
     // buffer rarely grows.
     var json = JSONWriter(capacity: 3 * (document.text.count + document.sourceText.count) + 128 * (document.blocks.count + document.sentences.count)
       + 320 * document.entities.count + 512 * document.quotas.count + 24 * document.repairs.count + 4096)
-    let map = document.sourceMap
+    var map = SourceMap.Reader(document.sourceMap)
     json.beginObject()
     json.field("id", document.id)
     json.field("status", "ok")
@@ -44,7 +44,7 @@ public enum JSONLRecord {
       json.beginObject()
       json.key("id"); json.value("b", index + 1)
       json.field("kind", block.kind.rawValue)
-      span(&json, block.range, map)
+      span(&json, block.range, &map)
       json.endObject()
     }
     json.endArray()
@@ -55,14 +55,14 @@ public enum JSONLRecord {
       json.beginObject()
       json.key("id"); json.value("s", index + 1)
       json.key("block"); json.value("b", sentence.block + 1)
-      span(&json, sentence.range, map)
+      span(&json, sentence.range, &map)
       json.endObject()
     }
     json.endArray()
 
     json.key("entities")
     json.beginArray()
-    writeEntities(&json, document, map)
+    writeEntities(&json, document, &map)
     json.endArray()
 
     json.key("quotas")
@@ -70,7 +70,7 @@ public enum JSONLRecord {
     for (index, quota) in document.quotas.enumerated() {
       json.beginObject()
       json.key("id"); json.value("q", index + 1)
-      span(&json, quota.range, map)
+      span(&json, quota.range, &map)
       json.key("text"); json.value(document.text[quota.range.start..<quota.range.end])
       json.key("fields")
       json.beginObject()
@@ -155,7 +155,7 @@ public enum JSONLRecord {
   static func repairCounts(_ repairs: [Repair]) -> [(String, Int)] { RepairSummary(repairs).counts }
 
   /// An article's entities: the array is read in place (no copy of each annotation's strings).
-  private static func writeEntities(_ json: inout JSONWriter, _ document: Document, _ map: SourceMap) {
+  private static func writeEntities(_ json: inout JSONWriter, _ document: Document, _ map: inout SourceMap.Reader) {
     // An entity's rule and phase come last and repeat across the document (one rule makes many
     // entities): they are written out once per rule and then copied from the first writing.
     var written: [ObjectIdentifier: (phase: String, start: Int, count: Int)] = [:]
@@ -166,7 +166,7 @@ public enum JSONLRecord {
           json.key("id"); json.value("e", index + 1)
           json.field("label", entities[index].label)
           let range = entities[index].range
-          span(&json, range, map)
+          span(&json, range, &map)
           precondition(0 <= range.start && range.end <= text.count, "entity range out of bounds")
           json.key("text"); json.value(UnsafeBufferPointer(rebasing: text[range.start..<range.end]))
           json.key("sentence")
@@ -192,7 +192,7 @@ public enum JSONLRecord {
     }
   }
 
-  private static func span(_ json: inout JSONWriter, _ range: TextRange, _ map: SourceMap) {
+  private static func span(_ json: inout JSONWriter, _ range: TextRange, _ map: inout SourceMap.Reader) {
     json.field("start", range.start)
     json.field("end", range.end)
     let source = map.sourceRange(range)

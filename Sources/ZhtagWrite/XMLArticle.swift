@@ -26,7 +26,7 @@ public enum XMLArticle {
   }
 
   static func write<Sink: XMLSink & ~Copyable>(_ document: Document, to xml: inout Sink) {
-    let map = document.sourceMap
+    var map = SourceMap.Reader(document.sourceMap)
     let text = document.text
 
     xml.start("article")
@@ -103,7 +103,7 @@ public enum XMLArticle {
           xml.start("block")
           xml.attribute("id", "b", blockIndex + 1)
           xml.attribute("kind", block.kind.rawValue)
-          span(&xml, block.range, map)
+          span(&xml, block.range, &map)
           position = block.range.start
           var index = firstSentence[blockIndex]
           while index >= 0 {
@@ -111,14 +111,14 @@ public enum XMLArticle {
             xml.text(text, position, sentence.range.start)
             xml.start("s")
             xml.attribute("id", "s", index + 1)
-            span(&xml, sentence.range, map)
+            span(&xml, sentence.range, &map)
             inSentence.removeAll(keepingCapacity: true)
             var entity = firstInline[index]
             while entity >= 0 {
               inSentence.append(entity)
               entity = nextInline[entity]
             }
-            writeInline(&xml, text, entities, sentence.range, &inSentence, &open, map)
+            writeInline(&xml, text, entities, sentence.range, &inSentence, &open, &map)
             xml.end()
             position = sentence.range.end
             index = nextSentence[index]
@@ -135,7 +135,7 @@ public enum XMLArticle {
           xml.start("standoff")
           for (index, crosses) in standoff {
             xml.newline(indent: 2)
-            writeEntityStart(&xml, index, entities, map)
+            writeEntityStart(&xml, index, entities, &map)
             if crosses < 0 {
               xml.attribute("why", "crosses a sentence boundary")
             } else {
@@ -156,7 +156,7 @@ public enum XMLArticle {
       xml.newline(indent: 2)
       xml.start("quota")
       xml.attribute("id", "q", index + 1)
-      span(&xml, quota.range, map)
+      span(&xml, quota.range, &map)
       rule(&xml, quota.rule)
       for field in quota.fields {
         xml.attribute("a-", name: field.name, field.value)
@@ -236,7 +236,8 @@ public enum XMLArticle {
 
   // MARK: - Parts
 
-  private static func span<Sink: XMLSink & ~Copyable>(_ xml: inout Sink, _ range: TextRange, _ map: SourceMap) {
+  private static func span<Sink: XMLSink & ~Copyable>(_ xml: inout Sink,
+      _ range: TextRange, _ map: inout SourceMap.Reader) {
     xml.attribute("start", range.start)
     xml.attribute("end", range.end)
     let source = map.sourceRange(range)
@@ -255,7 +256,7 @@ public enum XMLArticle {
   /// in place). `open` is scratch space kept from sentence to sentence.
   private static func writeInline<Sink: XMLSink & ~Copyable>(
     _ xml: inout Sink, _ text: UnsafeBufferPointer<Unicode.Scalar>, _ entities: UnsafeBufferPointer<Annotation>,
-    _ range: TextRange, _ inline: inout [Int], _ open: inout [TextRange], _ map: SourceMap
+    _ range: TextRange, _ inline: inout [Int], _ open: inout [TextRange], _ map: inout SourceMap.Reader
   ) {
     // Outer entities first; a stack of open ranges closes them in order. (The same sort over
     // the same order as before: equal ranges keep their relative order.)
@@ -271,7 +272,7 @@ public enum XMLArticle {
         open.removeLast()
       }
       xml.text(text, position, entityRange.start)
-      writeEntityStart(&xml, index, entities, map)
+      writeEntityStart(&xml, index, entities, &map)
       open.append(entityRange)
       position = entityRange.start
     }
@@ -285,12 +286,12 @@ public enum XMLArticle {
 
   /// `<e …` with its attributes, read in place from the entity array.
   private static func writeEntityStart<Sink: XMLSink & ~Copyable>(
-    _ xml: inout Sink, _ index: Int, _ entities: UnsafeBufferPointer<Annotation>, _ map: SourceMap
+    _ xml: inout Sink, _ index: Int, _ entities: UnsafeBufferPointer<Annotation>, _ map: inout SourceMap.Reader
   ) {
     xml.start("e")
     xml.attribute("id", "e", index + 1)
     xml.attribute("label", entities[index].label)
-    span(&xml, entities[index].range, map)
+    span(&xml, entities[index].range, &map)
     xml.attribute("rule", entities[index].rule.id)
     xml.attribute("rule-file", entities[index].rule.file)
     xml.attribute("rule-line", entities[index].rule.line)

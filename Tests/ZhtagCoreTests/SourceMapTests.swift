@@ -89,6 +89,44 @@ import ZhtagCore
     }
   }
 
+  /// The reader that searches from where its last search ended answers as the map does, for
+  /// spans in order, in reverse and in random order (its searches must not depend on the order).
+  @Test func readerAgreesWithTheMapInAnyOrder() {
+    var seed: UInt64 = 7
+    for round in 0..<200 {
+      let source = (0..<(5 + round % 60)).map { Unicode.Scalar(UInt8(65 + $0 % 26)) }
+      let (text, map) = randomRewrite(source, seed: &seed)
+      var spans: [TextRange] = []
+      for start in 0...text.count {
+        for end in start...min(text.count, start + 4) { spans.append(TextRange(start, end)) }
+      }
+      var shuffled = spans
+      for index in shuffled.indices.reversed() {
+        seed = seed &* 6364136223846793005 &+ 1442695040888963407
+        shuffled.swapAt(index, Int(seed >> 33) % (index + 1))
+      }
+      for order in [spans, spans.reversed(), shuffled] {
+        var reader = SourceMap.Reader(map)
+        for span in order {
+          #expect(reader.sourceRange(span) == map.sourceRange(span), "round \(round) \(span)")
+        }
+      }
+    }
+  }
+
+  /// The searched-from-a-hint partition point equals the plain one for every hint.
+  @Test func partitionPointNearAHintIsThePartitionPoint() {
+    for count in 0..<40 {
+      let sorted = (0..<count).map { $0 / 3 }  // runs of equal values
+      for threshold in -1...(count / 3 + 1) {
+        let expected = sorted.partitionPoint { $0 < threshold }
+        for hint in -2...(count + 2) {
+          #expect(sorted.partitionPoint(near: hint) { $0 < threshold } == expected, "\(count) \(threshold) \(hint)")
+        }
+      }
+    }
+  }
+
   @Test func invertedMapsSourceToText() {
     var rewriter = TextRewriter(Array("ab(x)cd".unicodeScalars))
     rewriter.replace(TextRange(2, 5), with: [])
