@@ -279,16 +279,17 @@ final class PatternProgram: Sendable {
   }
 
   /// Whether a match whose opening annotation ends at `position` can go on: some instruction
-  /// of `afterOpeningAnnotation` accepts what is there (a character, a lexicon entry's first
-  /// character, an annotation of the label). True when the program has no such list.
+  /// of `afterOpeningAnnotation` may read what is there (the character, a lexicon entry's first
+  /// character, the start of an annotation of the label). True when the program has no such list.
   func canContinue(at position: Int, in text: [Unicode.Scalar], tries: [LexiconTrie],
                    annotations: AnnotationIndex) -> Bool {
     guard let after = afterOpeningAnnotation else { return true }
     for pc in after {
+      if let accepts = readsCharacter(pc, at: position, in: text) {
+        if accepts { return true }
+        continue
+      }
       switch instructions[pc] {
-      case .scalar(let scalar): if position < text.count && text[position] == scalar { return true }
-      case .characterClass(let index):
-        if position < text.count && classes[Int(index)].matches(text[position]) { return true }
       case .lexicon(let trie, _):
         if position < text.count && tries[Int(trie)].child(0, text[position]) != nil { return true }
       case .annotation(let label, _, _):
@@ -299,6 +300,16 @@ final class PatternProgram: Sendable {
     return false
   }
 
+  /// For an instruction that reads one character: whether it accepts the one at `position`;
+  /// nil for the others.
+  @inline(__always) private func readsCharacter(_ pc: Int, at position: Int, in text: [Unicode.Scalar]) -> Bool? {
+    switch instructions[pc] {
+    case .scalar(let scalar): return position < text.count && text[position] == scalar
+    case .characterClass(let index): return position < text.count && classes[Int(index)].matches(text[position])
+    default: return nil
+    }
+  }
+
   /// Whether the program's first instruction saves `slot` (a capture that opens the pattern).
   func opensWithSave(_ slot: Int) -> Bool {
     if case .save(let first) = instructions.first, first == slot { return true }
@@ -306,15 +317,11 @@ final class PatternProgram: Sendable {
   }
 
   /// False when no first instruction can accept the character at `start`: the cheap test that
-  /// rejects most attempts.
+  /// rejects most attempts. An opening lexicon or annotation is left to the attempt: the
+  /// starts of such patterns mostly come from its keys or its annotations, and testing them
+  /// again cost more than it saved.
   func canStart(at start: Int, in text: [Unicode.Scalar]) -> Bool {
-    for pc in initial {
-      switch instructions[pc] {
-      case .scalar(let scalar): if start < text.count && text[start] == scalar { return true }
-      case .characterClass(let index): if start < text.count && classes[Int(index)].matches(text[start]) { return true }
-      default: return true
-      }
-    }
+    for pc in initial where readsCharacter(pc, at: start, in: text) ?? true { return true }
     return false
   }
 }
