@@ -29,34 +29,41 @@ public struct ExactDecimal: Hashable, Sendable, Comparable, CustomStringConverti
 
   /// Parses `12`, `-0.5`, `.5`, `1,100.9`, `1e-15`, `2.5E+3`; nil for anything else.
   public init?(parsing text: String) {
-    var scalars = Array(text.unicodeScalars)
+    // Read from the UTF-8 bytes in place (a number is ASCII; any other byte refuses it).
+    var text = text
+    guard let (mantissa, exponent) = text.withUTF8({ Self.parse($0) }) else { return nil }
+    self.init(mantissa: mantissa, exponent: exponent)
+  }
+
+  private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int128, Int)? {
+    var index = 0
     var negative = false
-    if let first = scalars.first, first == "-" || first == "+" {
-      negative = first == "-"
-      scalars.removeFirst()
+    if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+      negative = first == UInt8(ascii: "-")
+      index = 1
     }
     var mantissa: Int128 = 0
     var exponent = 0
     var digits = 0
     var seenPoint = false
-    var index = 0
-    while index < scalars.count {
-      let s = scalars[index]
-      if s.isASCIIDigit {
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
         let (m1, o1) = mantissa.multipliedReportingOverflow(by: 10)
-        let (m2, o2) = m1.addingReportingOverflow(Int128(s.value - 0x30))
+        let (m2, o2) = m1.addingReportingOverflow(Int128(byte - UInt8(ascii: "0")))
         if o1 || o2 { return nil }
         mantissa = m2
         digits += 1
         if seenPoint { exponent -= 1 }
-      } else if s == "." && !seenPoint {
+      } else if byte == UInt8(ascii: ".") && !seenPoint {
         seenPoint = true
-      } else if s == "," && !seenPoint {
+      } else if byte == UInt8(ascii: ",") && !seenPoint {
         // thousands separator
-      } else if s == "e" || s == "E" {
-        guard digits > 0, let power = Int(String(String.UnicodeScalarView(scalars[(index + 1)...]))) else { return nil }
+      } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+        guard digits > 0,
+          let power = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)...]), as: UTF8.self))
+        else { return nil }
         exponent += power
-        index = scalars.count
         break
       } else {
         return nil
@@ -64,7 +71,7 @@ public struct ExactDecimal: Hashable, Sendable, Comparable, CustomStringConverti
       index += 1
     }
     guard digits > 0 else { return nil }
-    self.init(mantissa: negative ? -mantissa : mantissa, exponent: exponent)
+    return (negative ? -mantissa : mantissa, exponent)
   }
 
   static func powerOfTen(_ n: Int) -> Int128? {

@@ -30,6 +30,15 @@ func value(_ text: String, strict: Bool = false) -> String {
     #expect(ExactDecimal(parsing: ".5")!.description == "0.5")
     #expect(ExactDecimal(parsing: "1,100.9")!.description == "1100.9")
     #expect(ExactDecimal(parsing: "abc") == nil)
+    // Parsing: signs, exponents, and nothing but ASCII.
+    #expect(ExactDecimal(parsing: "+2.5e-1")?.description == "0.25")
+    #expect(ExactDecimal(parsing: "2.5E+3")?.description == "2500")
+    #expect(ExactDecimal(parsing: "-0")?.description == "0")
+    #expect(ExactDecimal(parsing: "1e") == nil)
+    #expect(ExactDecimal(parsing: "e5") == nil)
+    #expect(ExactDecimal(parsing: "１２") == nil)
+    #expect(ExactDecimal(parsing: "12万") == nil)
+    #expect(ExactDecimal(parsing: "") == nil)
     // Printing: a sign before padded decimals, mantissas past 64 bits, zero.
     #expect(ExactDecimal(mantissa: -5, exponent: -2).description == "-0.05")
     #expect(ExactDecimal(mantissa: -123, exponent: -1).description == "-12.3")
