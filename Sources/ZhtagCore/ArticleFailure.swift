@@ -20,20 +20,3 @@ public struct ArticleFailure: Error, Sendable {
     self.diagnostics = diagnostics
   }
 }
-
-extension Document {
-  /// Re-derives the text-side range of every repair from the final source map (after clean
-  /// has cut text, earlier positions have moved).
-  public mutating func remapRepairs() {
-    var forward = SourceMap.Reader(sourceMap.inverted)  // repairs come in order
-    for index in repairs.indices {
-      repairs[index].range = forward.sourceRange(repairs[index].sourceRange)
-    }
-  }
-
-  /// Index of the sentence that contains `range`, if one does.
-  public func sentenceIndex(containing range: TextRange) -> Int? {
-    let low = sentences.partitionPoint { $0.range.end <= range.start }
-    return low < sentences.count && sentences[low].range.contains(range) ? low : nil
-  }
-}

@@ -135,13 +135,14 @@ public struct Pipeline: Sendable {
     }
   }
 
-  /// Whether `needle` (lower case) occurs in `bytes`, ASCII letters compared in lower case.
+  /// Whether `needle` (lower case, beginning with a character that is not a letter) occurs in
+  /// `bytes`, ASCII letters compared in lower case.
   private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
     let length = needle.utf8CodeUnitCount
     let wanted = needle.utf8Start
     guard bytes.count >= length else { return false }
-    for start in 0...(bytes.count - length) {
-      var matched = 0
+    for start in 0...(bytes.count - length) where bytes[start] == wanted[0] {  // `<`: no case
+      var matched = 1
       while matched < length {
         let byte = bytes[start + matched]
         guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == wanted[matched] else { break }

@@ -76,10 +76,24 @@ final class FastPassBuffers {
   fileprivate func clearSeen() { seen.update(repeating: 0, count: seenCapacity) }
 }
 
+/// The number of a VM pass's current attempt, stamped into its `seen` marks instead of clearing
+/// them for every attempt; before it would overflow, the marks are cleared and it starts over.
+struct AttemptStamp {
+  private(set) var value: Int32 = 0
+
+  mutating func next(clearing clear: () -> Void) {
+    value &+= 1
+    if value == Int32.max {
+      value = 1
+      clear()
+    }
+  }
+}
+
 /// The capture-free pass; one per PatternVM.
 struct FastPass {
   private let buffers = FastPassBuffers()
-  private var attempt: Int32 = 0
+  private var attempt = AttemptStamp()
   private var ends: [Int] = []
 
   /// The longest match of `program` from `start`, or with `target`, whether one ends there.
@@ -88,11 +102,7 @@ struct FastPass {
                            steps: inout Int) -> Int?
   {
     let buffers = self.buffers
-    attempt &+= 1
-    if attempt == Int32.max {
-      attempt = 1
-      buffers.clearSeen()
-    }
+    attempt.next { buffers.clearSeen() }
     let size = program.instructions.count
     // No thread goes past the end of the text (or the target).
     let limit = min(target ?? text.count, text.count) - start
@@ -162,8 +172,8 @@ struct FastPass {
     while index < end {
       let reached = Int(program.closures[index])
       index += 1
-      if buffers.seen[base + reached] == attempt { continue }
-      buffers.seen[base + reached] = attempt
+      if buffers.seen[base + reached] == attempt.value { continue }
+      buffers.seen[base + reached] = attempt.value
       if buffers.itemCount == buffers.itemCapacity { buffers.growItems() }
       buffers.items[buffers.itemCount] = Int32(reached)
       buffers.nextItem[buffers.itemCount] = buffers.firstAt[offset]

@@ -530,7 +530,7 @@ struct PatternVM: @unchecked Sendable {
   /// Scratch of the capture-free first pass (FastPass.swift).
   var fast = FastPass()
   private let scratch = CaptureScratch()
-  private var attempt: Int32 = 0
+  private var attempt = AttemptStamp()
   private var ends: [(Int, Int)] = []
   /// The lazy DFAs of programs that read only the text, by program id, built as needed, and
   /// the transitions they have added since they were last dropped (LazyDFA.swift).
@@ -604,11 +604,7 @@ struct PatternVM: @unchecked Sendable {
                                 annotations: AnnotationIndex, at start: Int, endingAt target: Int) -> PatternMatch?
   {
     let scratch = self.scratch
-    attempt &+= 1
-    if attempt == Int32.max {
-      attempt = 1
-      scratch.clearSeen()
-    }
+    attempt.next { scratch.clearSeen() }
     let size = program.instructions.count
     let span = target - start
     scratch.begin(span: span, size: size)
@@ -667,8 +663,8 @@ struct PatternVM: @unchecked Sendable {
     let end = Int(program.closureStarts[Int(pc) + 1])
     while index < end {
       let reached = program.closures[index]
-      if scratch.seen[base + Int(reached)] != attempt {
-        scratch.seen[base + Int(reached)] = attempt
+      if scratch.seen[base + Int(reached)] != attempt.value {
+        scratch.seen[base + Int(reached)] = attempt.value
         scratch.append(reached, from: from, path: Int32(index), payload: payload, at: offset)
       }
       index += 1
