@@ -156,9 +156,7 @@ public enum JSONLRecord {
 
   /// An article's entities: the array is read in place (no copy of each annotation's strings).
   private static func writeEntities(_ json: inout JSONWriter, _ document: Document, _ map: inout SourceMap.Reader) {
-    // An entity's rule and phase come last and repeat across the document (one rule makes many
-    // entities): they are written out once per rule and then copied from the first writing.
-    var written: [ObjectIdentifier: (phase: String, start: Int, count: Int)] = [:]
+    var written = WrittenRules()  // rule and phase fields, copied after their first writing
     document.text.withUnsafeBufferPointer { text in
       document.entities.withUnsafeBufferPointer { entities in
         for index in entities.indices {
@@ -177,14 +175,14 @@ public enum JSONLRecord {
             for attribute in attributes.indices { json.field(dynamic: attributes[attribute].0, attributes[attribute].1) }
           }
           json.endObject()
-          let reference = ObjectIdentifier(entities[index].rule)
-          if let earlier = written[reference], earlier.phase == entities[index].phase {
+          if let earlier = written.bytes(of: entities[index].rule, phase: entities[index].phase) {
             json.repeatFields(from: earlier.start, count: earlier.count)
           } else {
             let start = json.byteCount
             rule(&json, entities[index].rule)
             json.field("phase", entities[index].phase)
-            written[reference] = (entities[index].phase, start, json.byteCount - start)
+            written.record(entities[index].rule, phase: entities[index].phase, start: start,
+                           count: json.byteCount - start)
           }
           json.endObject()
         }

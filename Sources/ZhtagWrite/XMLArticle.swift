@@ -27,6 +27,7 @@ public enum XMLArticle {
 
   static func write<Sink: XMLSink & ~Copyable>(_ document: Document, to xml: inout Sink) {
     var map = SourceMap.Reader(document.sourceMap)
+    var written = WrittenRules()  // rule attributes, copied after their first writing
     let text = document.text
 
     xml.start("article")
@@ -118,7 +119,7 @@ public enum XMLArticle {
               inSentence.append(entity)
               entity = nextInline[entity]
             }
-            writeInline(&xml, text, entities, sentence.range, &inSentence, &open, &map)
+            writeInline(&xml, text, entities, sentence.range, &inSentence, &open, &map, &written)
             xml.end()
             position = sentence.range.end
             index = nextSentence[index]
@@ -135,7 +136,7 @@ public enum XMLArticle {
           xml.start("standoff")
           for (index, crosses) in standoff {
             xml.newline(indent: 2)
-            writeEntityStart(&xml, index, entities, &map)
+            writeEntityStart(&xml, index, entities, &map, &written)
             if crosses < 0 {
               xml.attribute("why", "crosses a sentence boundary")
             } else {
@@ -256,7 +257,8 @@ public enum XMLArticle {
   /// in place). `open` is scratch space kept from sentence to sentence.
   private static func writeInline<Sink: XMLSink & ~Copyable>(
     _ xml: inout Sink, _ text: UnsafeBufferPointer<Unicode.Scalar>, _ entities: UnsafeBufferPointer<Annotation>,
-    _ range: TextRange, _ inline: inout [Int], _ open: inout [TextRange], _ map: inout SourceMap.Reader
+    _ range: TextRange, _ inline: inout [Int], _ open: inout [TextRange], _ map: inout SourceMap.Reader,
+    _ written: inout WrittenRules
   ) {
     // Outer entities first; a stack of open ranges closes them in order. (The same sort over
     // the same order as before: equal ranges keep their relative order.)
@@ -272,7 +274,7 @@ public enum XMLArticle {
         open.removeLast()
       }
       xml.text(text, position, entityRange.start)
-      writeEntityStart(&xml, index, entities, &map)
+      writeEntityStart(&xml, index, entities, &map, &written)
       open.append(entityRange)
       position = entityRange.start
     }
@@ -286,16 +288,26 @@ public enum XMLArticle {
 
   /// `<e …` with its attributes, read in place from the entity array.
   private static func writeEntityStart<Sink: XMLSink & ~Copyable>(
-    _ xml: inout Sink, _ index: Int, _ entities: UnsafeBufferPointer<Annotation>, _ map: inout SourceMap.Reader
+    _ xml: inout Sink, _ index: Int, _ entities: UnsafeBufferPointer<Annotation>, _ map: inout SourceMap.Reader,
+    _ written: inout WrittenRules
   ) {
     xml.start("e")
     xml.attribute("id", "e", index + 1)
     xml.attribute("label", entities[index].label)
     span(&xml, entities[index].range, &map)
-    xml.attribute("rule", entities[index].rule.id)
-    xml.attribute("rule-file", entities[index].rule.file)
-    xml.attribute("rule-line", entities[index].rule.line)
-    xml.attribute("phase", entities[index].phase)
+    let rule = entities[index].rule
+    if let earlier = written.bytes(of: rule, phase: entities[index].phase) {
+      xml.repeatAttributes(from: earlier.start, count: earlier.count)
+    } else {
+      let start = xml.written
+      xml.attribute("rule", rule.id)
+      xml.attribute("rule-file", rule.file)
+      xml.attribute("rule-line", rule.line)
+      xml.attribute("phase", entities[index].phase)
+      if let start, let end = xml.written {
+        written.record(rule, phase: entities[index].phase, start: start, count: end - start)
+      }
+    }
     entities[index].attributes.withUnsafeBufferPointer { attributes in
       for attribute in attributes.indices { xml.attribute("a-", name: attributes[attribute].0, attributes[attribute].1) }
     }

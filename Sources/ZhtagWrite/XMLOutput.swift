@@ -21,6 +21,12 @@ protocol XMLSink: ~Copyable {
   mutating func newline(indent: Int)
   /// Ends the document and returns its bytes; the sink is spent.
   mutating func finish() -> [UInt8]
+  /// How many bytes have been written, for `repeatAttributes`; nil for a sink that cannot
+  /// write its own bytes again (libxml2's writer).
+  var written: Int? { get }
+  /// Writes again, into the open start tag, the attributes written earlier as the `count`
+  /// bytes from `start` (only for a sink with `written`).
+  mutating func repeatAttributes(from start: Int, count: Int)
 }
 
 extension XMLSink where Self: ~Copyable {
@@ -178,6 +184,10 @@ struct XMLBytes: XMLSink, ~Copyable {
     out.put(0x0A)
     for _ in 0..<indent { out.put(0x20, 0x20) }
   }
+
+  var written: Int? { out.count }
+
+  mutating func repeatAttributes(from start: Int, count: Int) { out.repeatBytes(from: start, count: count) }
 
   mutating func finish() -> [UInt8] {
     out.append(0x0A)
@@ -348,6 +358,12 @@ struct LibXMLOutput: XMLSink, ~Copyable {
     for _ in 0..<indent { scratch.append(0x20); scratch.append(0x20) }
     scratch.append(0)
     xmlTextWriterWriteRaw(writer, scratch.base)
+  }
+
+  var written: Int? { nil }
+
+  mutating func repeatAttributes(from start: Int, count: Int) {
+    preconditionFailure("libxml2's writer cannot repeat bytes; `written` is nil")
   }
 
   mutating func finish() -> [UInt8] {
