@@ -52,14 +52,15 @@ public struct SourceMap: Hashable, Sendable {
 
   /// The source offset where a span starting at text offset `offset` starts.
   public func sourceStart(_ offset: Int) -> Int {
-    sourceStart(offset, lastEditBefore: edits.partitionPoint { $0.textStart <= offset })
+    sourceStart(offset, firstEditAfter: edits.partitionPoint { $0.textStart <= offset })
   }
 
-  /// `sourceStart` given the first edit that starts after `offset` (`point`).
-  fileprivate func sourceStart(_ offset: Int, lastEditBefore point: Int) -> Int {
-    // Last edit with textStart <= offset.
-    guard let index = lastEdit(before: point) else { return offset }
-    let edit = edits[index]
+  /// `sourceStart` given the first edit that starts after `offset`: the edit before that one is
+  /// the last that starts at or before it. (Several edits start at one offset only if the
+  /// earlier is a deletion; the later, which covers `offset`, is the one taken.)
+  fileprivate func sourceStart(_ offset: Int, firstEditAfter point: Int) -> Int {
+    guard point > 0 else { return offset }
+    let edit = edits[point - 1]
     if offset < edit.textEnd { return edit.sourceStart }
     if offset == edit.textStart && edit.textStart == edit.textEnd { return edit.sourceEnd }
     return edit.sourceEnd + (offset - edit.textEnd)
@@ -84,15 +85,12 @@ public struct SourceMap: Hashable, Sendable {
 
   /// The source range a text range stands for.
   public func sourceRange(_ range: TextRange) -> TextRange {
-    if range.isEmpty {
-      let start = sourceEnd(range.start)
-      return TextRange(start, max(start, sourceEnd(range.end)))
-    }
-    return TextRange(sourceStart(range.start), sourceEnd(range.end))
+    var reader = Reader(self)
+    return reader.sourceRange(range)
   }
 
-  /// Answers `sourceRange` as the map does, for many ranges in (nearly) increasing order — an
-  /// article's entities, its repairs: each search starts where the one before ended.
+  /// The source ranges of many text ranges, in (nearly) increasing order — an article's
+  /// entities, its repairs: each search starts where the one before ended.
   public struct Reader {
     public let map: SourceMap
     private var startHint = 0
@@ -100,6 +98,7 @@ public struct SourceMap: Hashable, Sendable {
 
     public init(_ map: SourceMap) { self.map = map }
 
+    /// The source range a text range stands for.
     public mutating func sourceRange(_ range: TextRange) -> TextRange {
       if range.isEmpty {
         let start = sourceEnd(range.start)
@@ -110,7 +109,7 @@ public struct SourceMap: Hashable, Sendable {
 
     private mutating func sourceStart(_ offset: Int) -> Int {
       startHint = map.edits.partitionPoint(near: startHint) { $0.textStart <= offset }
-      return map.sourceStart(offset, lastEditBefore: startHint)
+      return map.sourceStart(offset, firstEditAfter: startHint)
     }
 
     private mutating func sourceEnd(_ offset: Int) -> Int {
@@ -132,13 +131,6 @@ public struct SourceMap: Hashable, Sendable {
           textStart: $0.sourceStart, textEnd: $0.sourceEnd, sourceStart: $0.textStart,
           sourceEnd: $0.textEnd)
       })
-  }
-
-  /// The last edit that starts at or before an offset, given the first that starts after it.
-  private func lastEdit(before point: Int) -> Int? {
-    // Several edits can start at one offset only if the earlier is a deletion; prefer the one
-    // that covers `offset`.
-    point == 0 ? nil : point - 1
   }
 
   /// The map of a later rewrite composed onto this one: `later` maps a newer text to this

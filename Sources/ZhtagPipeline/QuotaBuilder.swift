@@ -19,10 +19,10 @@ public struct QuotaBuilder: Sendable {
   /// The lists of the roles read at every quota, out of `wordsByRole` once.
   let trimStart: [[Unicode.Scalar]]
   let trimEnd: [[Unicode.Scalar]]
-  let targetWords: [[Unicode.Scalar]]
-  /// A bit per first character of a target word (by value mod 64): the sentence before a figure
-  /// is scanned once, stopping only where a target word may begin.
-  let targetFirsts: UInt64
+  /// The words that mark a figure as a target before it in its sentence (将, 确保…) and after it
+  /// (的目标, within 30 characters).
+  let targetBefore: WordList
+  let targetAfter: WordList
   /// The time words (time-by, time-as-of) with their roles, longest first.
   let timeWords: [([Unicode.Scalar], Set<String>)]
   let evaluator: NumeralEvaluator?
@@ -52,8 +52,8 @@ public struct QuotaBuilder: Sendable {
     wordsByRole = byRole
     trimStart = byRole["trim-start"] ?? []
     trimEnd = byRole["trim-end"] ?? []
-    targetWords = byRole["target"] ?? []
-    targetFirsts = targetWords.reduce(0) { bits, word in word.first.map { bits | 1 << UInt64($0.value & 63) } ?? bits }
+    targetBefore = WordList(byRole["target"] ?? [])
+    targetAfter = WordList(byRole["target-after"] ?? [])
     timeWords = sortedWords { $0.contains("time-by") || $0.contains("time-as-of") }
       .map { ($0, words[String(String.UnicodeScalarView($0))] ?? []) }
     evaluator = ruleBook.lexicons["numerals"] == nil ? nil : NumeralEvaluator(lexicons: ruleBook.lexicons)
@@ -137,7 +137,7 @@ public struct QuotaBuilder: Sendable {
         start -= word.count
       }
       set(.time, text.string(TextRange(start, time.range.end)))
-      set(.timeValue, time.attributes.first { $0.0 == "value" }?.1)
+      set(.timeValue, time.value("value"))
       set(.timeRelation, relation)
       if time.range.end <= quota.range.start, time.range.end > cut { cut = time.range.end }
     }
@@ -271,8 +271,8 @@ public struct QuotaBuilder: Sendable {
     // 的目标 after it, or a time after the publication year.
     let before = Array(text[sentence.start..<quota.range.start])
     let after = Array(text[quota.range.end..<min(sentence.end, quota.range.end + 30)])
-    let target = fields[QuotaField.timeRelation.rawValue] == "by" || containsAny(before, targetWords, firsts: targetFirsts)
-      || contains(after, Array("的目标".unicodeScalars))
+    let target = fields[QuotaField.timeRelation.rawValue] == "by" || targetBefore.occurs(in: before)
+      || targetAfter.occurs(in: after)
       || laterThanPublication(fields[QuotaField.timeValue.rawValue], document.meta["date"]?.value)
     let kind: String
     switch (attributes("kind"), amountAttributes("class")) {
@@ -373,33 +373,35 @@ public struct QuotaBuilder: Sendable {
     return (Array(words), dropped)
   }
 
-  /// Whether any of `words` occurs in `scalars`; `firsts` has a bit for each word's first
-  /// character (mod 64).
-  func containsAny(_ scalars: [Unicode.Scalar], _ words: [[Unicode.Scalar]], firsts: UInt64) -> Bool {
-    for index in scalars.indices where firsts & (1 << UInt64(scalars[index].value & 63)) != 0 {
-      for word in words where word.first == scalars[index] && index + word.count <= scalars.count {
-        if scalars[index..<(index + word.count)].elementsEqual(word) { return true }
-      }
-    }
-    return false
-  }
-
-  func contains(_ scalars: [Unicode.Scalar], _ word: [Unicode.Scalar]) -> Bool {
-    guard word.count <= scalars.count, let first = word.first else { return false }
-    var index = 0
-    while index + word.count <= scalars.count {
-      if scalars[index] == first, scalars[index..<(index + word.count)].elementsEqual(word) { return true }
-      index += 1
-    }
-    return false
-  }
-
   /// A time anchor after the publication year (到2025年 in a 2022 article) marks a target.
   func laterThanPublication(_ time: String?, _ published: String?) -> Bool {
     guard let time, let published, let year = Int(time.prefix(4)), let now = Int(published.prefix(4)) else {
       return false
     }
     return year > now
+  }
+}
+
+/// Words of quota-words.tsv sought anywhere in a piece of text, with a bit per first character
+/// (by value mod 64) so that the text is scanned once and words are compared only where one
+/// may begin.
+struct WordList: Sendable {
+  let words: [[Unicode.Scalar]]
+  private let firsts: UInt64
+
+  init(_ words: [[Unicode.Scalar]]) {
+    self.words = words
+    firsts = words.reduce(0) { bits, word in word.first.map { bits | 1 << UInt64($0.value & 63) } ?? bits }
+  }
+
+  /// Whether one of the words occurs in `scalars`.
+  func occurs(in scalars: [Unicode.Scalar]) -> Bool {
+    for index in scalars.indices where firsts & (1 << UInt64(scalars[index].value & 63)) != 0 {
+      for word in words where word.first == scalars[index] && index + word.count <= scalars.count {
+        if scalars[index..<(index + word.count)].elementsEqual(word) { return true }
+      }
+    }
+    return false
   }
 }
 

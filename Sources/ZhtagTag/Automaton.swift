@@ -17,10 +17,10 @@ struct Automaton: Sendable {
   private var childScalars: [UInt32] = []
   private var childTargets: [Int32] = []
   /// Per state, in one word read at every step: bits 0–62, one for each child's scalar mod 64
-  /// (63 shares bit 62; most steps from a state find no child, and the bit says so without searching the
-  /// children: with a large lexicon almost every character starts some key); bit 63, whether
-  /// any key ends at the state or on its failure chain (most states emit nothing, and their
-  /// output lists are not read).
+  /// (63 shares bit 62): most steps from a state find no child, and the bit says so without
+  /// searching the children (with a large lexicon almost every character starts some key);
+  /// bit 63, whether any key ends at the state or on its failure chain (most states emit
+  /// nothing, and their output lists are not read).
   private var stateBits: [UInt64] = []
   private static let emitsBit: UInt64 = 1 << 63
   /// Root transitions for the basic plane (0 = none).

@@ -278,8 +278,9 @@ extension MentionLinker {
 }
 
 /// A string compared and hashed by its UTF-8 bytes: `String`'s own hashing normalises
-/// non-ASCII text first (a thousand instructions for a short Chinese name). The linker's keys
-/// come from one text and one rule book, already normalised by the decode stage.
+/// non-ASCII text first (a thousand instructions for a short Chinese name). Unlike `String`,
+/// two canonically equivalent spellings (a precomposed and a decomposed accent) are different
+/// keys: decode does not compose text, but Chinese names have no such pairs.
 struct BytesKey: Hashable {
   let text: String
 

@@ -599,7 +599,7 @@ struct PatternVM: @unchecked Sendable {
   /// a Pike VM whose threads record only how they were reached (the thread before, the path
   /// through the program, the payload taken). The first thread to reach an instruction at an
   /// offset keeps it, as in a VM whose threads carry their captures; the captures of the
-  /// thread that matches are then replayed along its chain, so no thread copies them.
+  /// thread that matches are then read back along its chain, so no thread copies them.
   private mutating func capture(_ program: PatternProgram, tries: [LexiconTrie], text: [Unicode.Scalar],
                                 annotations: AnnotationIndex, at start: Int, endingAt target: Int) -> PatternMatch?
   {

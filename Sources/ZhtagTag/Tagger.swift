@@ -268,23 +268,10 @@ public struct Tagger: Sendable {
     self.ruleLexicons = ruleLexicons
     self.fixedAttributes = rules.indices.map { rule in
       if case .pattern = rules[rule].matcher { return nil }
-      guard plans[rule].allSatisfy({ plan in
-        switch plan.value {
-        case .literal, .lexiconColumn, .nothing: return true
-        default: return false
-        }
-      }) else { return nil }
+      guard plans[rule].allSatisfy({ $0.value.isFixed }) else { return nil }
       let entries = ruleLexicons[rule]?.entries.map { Optional($0) } ?? [nil]
       return entries.map { entry in
-        plans[rule].compactMap { plan -> (String, String)? in
-          switch plan.value {
-          case .literal(let text): return (plan.name, text)
-          case .lexiconColumn(let column):
-            guard let text = entry?.field(column), !text.isEmpty else { return nil }
-            return (plan.name, text)
-          default: return nil
-          }
-        }
+        plans[rule].compactMap { plan in plan.value.fixedValue(entry: entry).map { (plan.name, $0) } }
       }
     }
     self.linker = MentionLinker(ruleBook: ruleBook, labelIDs: labels.ids)
@@ -520,11 +507,7 @@ public struct Tagger: Sendable {
                           _ index: AnnotationIndex, _ functions: FunctionContext) -> [(String, String)] {
     func resolve(_ value: CompiledValue) -> String? {
       switch value {
-      case .literal(let text): return text
-      case .nothing: return nil
-      case .lexiconColumn(let column):
-        guard let text = entry?.field(column), !text.isEmpty else { return nil }
-        return text
+      case .literal, .nothing, .lexiconColumn: return value.fixedValue(entry: entry)
       case .capture(let slot):
         guard let span = match?.span(of: slot) else { return nil }
         return text.string(span)
@@ -688,6 +671,25 @@ indirect enum CompiledValue: Sendable {
   /// `number($capture)`, the most frequent call: read from the text's scalars directly, with
   /// no string made for the argument (same result as NumberFunctions' `number`).
   case number(slot: Int)
+
+  /// Whether the value is the same for every match of a lexicon entry (a literal, a column).
+  var isFixed: Bool {
+    switch self {
+    case .literal, .lexiconColumn, .nothing: return true
+    default: return false
+    }
+  }
+
+  /// The value of a literal or of a column of `entry`; nil for the others.
+  func fixedValue(entry: LexiconEntry?) -> String? {
+    switch self {
+    case .literal(let text): return text
+    case .lexiconColumn(let column):
+      guard let text = entry?.field(column), !text.isEmpty else { return nil }
+      return text
+    default: return nil
+    }
+  }
 
   /// `lexicon` for lexicon rules, `program` for pattern rules (words rules have neither);
   /// `tries` are the lexicons a capture's entry may come from.

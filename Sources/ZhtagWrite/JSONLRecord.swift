@@ -178,11 +178,11 @@ public enum JSONLRecord {
           if let earlier = written.bytes(of: entities[index].rule, phase: entities[index].phase) {
             json.repeatFields(from: earlier.start, count: earlier.count)
           } else {
-            let start = json.byteCount
+            let start = json.bytesWritten
             rule(&json, entities[index].rule)
             json.field("phase", entities[index].phase)
             written.record(entities[index].rule, phase: entities[index].phase, start: start,
-                           count: json.byteCount - start)
+                           count: json.bytesWritten - start)
           }
           json.endObject()
         }

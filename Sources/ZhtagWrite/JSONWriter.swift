@@ -19,7 +19,7 @@ public struct JSONWriter: ~Copyable {
   public var bytes: [UInt8] { out.array }
 
   /// How many bytes have been written so far.
-  var byteCount: Int { out.count }
+  var bytesWritten: Int { out.count }
 
   /// Writes again the `count` bytes written from `start` on: a run of fields (with the comma
   /// before them) that repeats from item to item.

@@ -237,8 +237,9 @@ public enum XMLArticle {
 
   // MARK: - Parts
 
-  private static func span<Sink: XMLSink & ~Copyable>(_ xml: inout Sink,
-      _ range: TextRange, _ map: inout SourceMap.Reader) {
+  private static func span<Sink: XMLSink & ~Copyable>(
+    _ xml: inout Sink, _ range: TextRange, _ map: inout SourceMap.Reader
+  ) {
     xml.attribute("start", range.start)
     xml.attribute("end", range.end)
     let source = map.sourceRange(range)
@@ -299,12 +300,12 @@ public enum XMLArticle {
     if let earlier = written.bytes(of: rule, phase: entities[index].phase) {
       xml.repeatAttributes(from: earlier.start, count: earlier.count)
     } else {
-      let start = xml.written
+      let start = xml.bytesWritten
       xml.attribute("rule", rule.id)
       xml.attribute("rule-file", rule.file)
       xml.attribute("rule-line", rule.line)
       xml.attribute("phase", entities[index].phase)
-      if let start, let end = xml.written {
+      if let start, let end = xml.bytesWritten {
         written.record(rule, phase: entities[index].phase, start: start, count: end - start)
       }
     }

@@ -23,9 +23,9 @@ protocol XMLSink: ~Copyable {
   mutating func finish() -> [UInt8]
   /// How many bytes have been written, for `repeatAttributes`; nil for a sink that cannot
   /// write its own bytes again (libxml2's writer).
-  var written: Int? { get }
+  var bytesWritten: Int? { get }
   /// Writes again, into the open start tag, the attributes written earlier as the `count`
-  /// bytes from `start` (only for a sink with `written`).
+  /// bytes from `start` (only for a sink with `bytesWritten`).
   mutating func repeatAttributes(from start: Int, count: Int)
 }
 
@@ -185,7 +185,7 @@ struct XMLBytes: XMLSink, ~Copyable {
     for _ in 0..<indent { out.put(0x20, 0x20) }
   }
 
-  var written: Int? { out.count }
+  var bytesWritten: Int? { out.count }
 
   mutating func repeatAttributes(from start: Int, count: Int) { out.repeatBytes(from: start, count: count) }
 
@@ -360,10 +360,10 @@ struct LibXMLOutput: XMLSink, ~Copyable {
     xmlTextWriterWriteRaw(writer, scratch.base)
   }
 
-  var written: Int? { nil }
+  var bytesWritten: Int? { nil }
 
   mutating func repeatAttributes(from start: Int, count: Int) {
-    preconditionFailure("libxml2's writer cannot repeat bytes; `written` is nil")
+    preconditionFailure("libxml2's writer cannot repeat bytes; `bytesWritten` is nil")
   }
 
   mutating func finish() -> [UInt8] {
